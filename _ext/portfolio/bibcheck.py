@@ -1,0 +1,118 @@
+"""Report a bib file that cannot be parsed as a warning naming the file, line and entry.
+
+Left alone, a BibTeX syntax error surfaces as a traceback from sphinxcontrib-bibtex's
+``builder-inited`` handler that names neither the file nor the entry, and nothing is built.
+This module parses each file of ``bibtex_bibfiles`` first and logs
+
+    refs.bib:6: WARNING: BibTeX syntax error: '}' expected (in the entry starting at line 1, a2020x)
+
+which ``-W`` turns into a failed build. The rest of the site is still built (pybtex skips the
+broken entry) so the author can see everything else at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pybtex.errors
+from pybtex.database.input.bibtex import Parser
+from pybtex.scanner import PybtexSyntaxError
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+logger = logging.getLogger(__name__)
+
+ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)")
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    path: Path
+    line: int | None
+    message: str
+    entry_line: int | None = None
+    entry_key: str | None = None
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else f"{self.path}:0"
+
+    @property
+    def description(self) -> str:
+        text = f"BibTeX syntax error: {self.message}"
+        if self.entry_line is not None:
+            text += f" (in the entry starting at line {self.entry_line}"
+            text += f", {self.entry_key})" if self.entry_key else ")"
+        return text
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.description}"
+
+
+def find_syntax_problem(
+    path: Path, encoding: str = "utf-8-sig", display: Path | None = None
+) -> SyntaxProblem | None:
+    """Parse ``path`` strictly; describe the first syntax error (naming ``display``), or return None."""
+    shown = display or path
+    try:
+        text = path.read_text(encoding=encoding)
+    except (OSError, UnicodeDecodeError) as exc:
+        return SyntaxProblem(shown, None, f"cannot read the file: {exc}")
+    try:
+        Parser().parse_string(text)
+    except PybtexSyntaxError as exc:
+        message = str(exc).split(": ", 1)[-1]
+        entry_line, entry_key = _entry_before(text, exc.lineno)
+        return SyntaxProblem(shown, exc.lineno, message, entry_line, entry_key)
+    return None
+
+
+def _entry_before(text: str, lineno: int | None) -> tuple[int | None, str | None]:
+    """The line and key of the last ``@type{key`` that starts before ``lineno`` (1-based)."""
+    if not lineno:
+        return None, None
+    lines = text.splitlines()
+    # The parser reports the line where it noticed the problem, usually the next entry's '@'.
+    for index in range(min(lineno, len(lines)) - 1, -1, -1):
+        match = ENTRY_START.match(lines[index])
+        if match and index + 1 < lineno:
+            return index + 1, match.group(2) or None
+    return None, None
+
+
+def check_bibfiles(app: Sphinx) -> None:
+    broken = False
+    for name in app.config.bibtex_bibfiles:
+        path = Path(app.srcdir, name)
+        if not path.is_file():
+            continue  # sphinxcontrib-bibtex reports a missing file itself
+        problem = find_syntax_problem(path, app.config.bibtex_encoding)
+        if problem is not None:
+            logger.warning(
+                problem.description, location=problem.location, type="portfolio", subtype="bibtex_syntax"
+            )
+            broken = True
+    if broken:
+        # Reported above: let pybtex skip the broken entry instead of raising from
+        # sphinxcontrib-bibtex's handler, so the rest of the site still builds.
+        pybtex.errors.set_strict_mode(False)
+        pybtex.errors.captured_errors = []
+
+
+def restore_strict_parsing(app: Sphinx) -> None:
+    pybtex.errors.set_strict_mode(True)
+    pybtex.errors.captured_errors = None
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("sphinxcontrib.bibtex")
+    # Around sphinxcontrib-bibtex's parse of the files, which runs at the default priority (500).
+    app.connect("builder-inited", check_bibfiles, priority=400)
+    app.connect("builder-inited", restore_strict_parsing, priority=600)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,137 @@
+"""The ``profile-card`` directive: photo, name, role and profile links of the site owner.
+
+The photo is the first of ``portfolio_photo_candidates`` that exists, so the owner replaces the
+placeholder by dropping ``_static/profile.jpg`` (or .png, .webp) into the repository. The links are
+``portfolio_profile_links``, the same list that feeds the navbar icons.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata, OptionSpec
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_LINK_KEYS = ("name", "url", "icon")
+
+
+class ProfileCard(SphinxDirective):
+    """Render the owner's card; the directive body, if any, is parsed as a tagline below the role."""
+
+    has_content = True
+    required_arguments = 0
+    option_spec: ClassVar[OptionSpec] = {
+        "name": directives.unchanged_required,
+        "native-name": directives.unchanged,
+        "native-lang": directives.unchanged,
+        "role": directives.unchanged,
+        "affiliation": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        name = self.options.get("name", "").strip()
+        if not name:
+            logger.warning(
+                "profile-card needs a :name: option",
+                location=self.get_location(),
+                type="portfolio",
+                subtype="profile",
+            )
+            return []
+
+        card = nodes.container(classes=["profile-card"])
+        photo = self.photo_uri()
+        if photo is not None:
+            card += nodes.image(
+                uri="/" + photo,
+                alt=f"Photo of {name}",
+                classes=["profile-photo"],
+                width="160px",
+                height="160px",
+            )
+
+        heading = nodes.paragraph(classes=["profile-name"])
+        heading += nodes.strong(text=name)
+        if native := self.options.get("native-name", "").strip():
+            lang = self.options.get("native-lang", "zh").strip() or "zh"
+            heading += nodes.Text(" ")
+            heading += nodes.inline(text=native, classes=["profile-native-name", f"language-{lang}"])
+        card += heading
+
+        for option in ("role", "affiliation"):
+            if value := self.options.get(option, "").strip():
+                card += nodes.paragraph(text=value, classes=[f"profile-{option}"])
+
+        if self.content:
+            tagline = nodes.container(classes=["profile-tagline"])
+            self.state.nested_parse(self.content, self.content_offset, tagline)
+            card += tagline
+
+        card += self.link_list()
+        return [card]
+
+    def photo_uri(self) -> str | None:
+        """The first existing candidate, else the placeholder; source-relative, with ``/`` separators."""
+        config = self.config
+        srcdir = Path(self.env.srcdir)
+        candidates = [*config.portfolio_photo_candidates, config.portfolio_photo_placeholder]
+        # A photo dropped in later changes its folder's mtime, which makes Sphinx re-read this page.
+        for folder in sorted({str(Path(candidate).parent) for candidate in candidates}):
+            if (srcdir / folder).is_dir():
+                self.env.note_dependency(str(srcdir / folder))
+        for candidate in candidates:
+            if (srcdir / candidate).is_file():
+                return Path(candidate).as_posix()
+        logger.warning(
+            "no profile photo: none of %s exists (set portfolio_photo_candidates or "
+            "portfolio_photo_placeholder in conf.py)",
+            ", ".join(candidates),
+            location=self.get_location(),
+            type="portfolio",
+            subtype="profile",
+        )
+        return None
+
+    def link_list(self) -> nodes.bullet_list:
+        links = nodes.bullet_list(classes=["profile-links"])
+        for link in self.config.portfolio_profile_links:
+            reference = nodes.reference(refuri=link["url"], classes=["profile-link"])
+            reference += nodes.inline(classes=[*link["icon"].split(), "profile-link-icon"])
+            reference += nodes.inline(text=link["name"], classes=["profile-link-text"])
+            item = nodes.list_item()
+            item += nodes.paragraph("", "", reference)
+            links += item
+        return links
+
+
+def check_links(app: Sphinx, config: Config) -> None:
+    """Fail early, naming the entry, when a profile link lacks a key."""
+    for index, link in enumerate(config.portfolio_profile_links):
+        missing = [key for key in REQUIRED_LINK_KEYS if not str(link.get(key, "")).strip()]
+        if missing:
+            logger.warning(
+                "conf.py: portfolio_profile_links[%d] lacks %s",
+                index,
+                ", ".join(missing),
+                type="portfolio",
+                subtype="profile",
+            )
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value("portfolio_photo_candidates", [], "env", types=frozenset({list, tuple}))
+    app.add_config_value("portfolio_photo_placeholder", "", "env", types=frozenset({str}))
+    app.add_config_value("portfolio_profile_links", [], "env", types=frozenset({list, tuple}))
+    app.add_directive("profile-card", ProfileCard)
+    app.connect("config-inited", check_links)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,113 @@
+"""Sphinx configuration of Kun Zhou's academic site (https://www.sphinx-doc.org/en/master/usage/configuration.html)."""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+# -- Project -----------------------------------------------------------------
+project = "Kun Zhou"
+author = "Kun Zhou"
+copyright = "%Y, Kun Zhou (周昆)"
+language = "en"
+
+# -- General -----------------------------------------------------------------
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinx_copybutton",
+    "sphinxcontrib.bibtex",
+    "portfolio.bibstyle",
+    "portfolio.bibcheck",
+    "portfolio.profile",
+]
+# Only the site's pages are sources: not the repository's own documents, tests or tool caches.
+exclude_patterns = [
+    ".*",
+    "_build",
+    "README.md",
+    "CONTRIBUTING.md",
+    "tests",
+    "benchmarks",
+    "node_modules",
+]
+templates_path = ["_templates"]
+nitpicky = True
+suppress_warnings = [
+    # Citation labels are venue badges ("ACL 2024"), shared by papers of one venue on purpose;
+    # links and anchors use the unique bib key, so a shared label is never ambiguous to follow.
+    "bibtex.duplicate_label",
+]
+
+# -- MyST --------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "attrs_inline", "attrs_block", "deflist"]
+myst_heading_anchors = 3
+
+# -- Bibliography ------------------------------------------------------------
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "portfolio"
+bibtex_reference_style = "label"
+# Anchors come from the bib key, so they never move when a paper is added.
+bibtex_cite_id = "{key}"
+bibtex_bibliography_id = "bibliography-{bibliography_count}"
+
+# -- Owner -------------------------------------------------------------------
+portfolio_owner_names = ["Kun Zhou", "K. Zhou", "Zhou, Kun"]
+portfolio_photo_candidates = [
+    "_static/profile.jpg",
+    "_static/profile.jpeg",
+    "_static/profile.png",
+    "_static/profile.webp",
+]
+portfolio_photo_placeholder = "_static/profile-placeholder.svg"
+portfolio_profile_links = [
+    {"name": "Email", "url": "mailto:kuzhou@ucsd.edu", "icon": "fa-solid fa-envelope"},
+    {
+        "name": "Google Scholar",
+        "url": "https://scholar.google.com/citations?view_op=search_authors&mauthors=Kun+Zhou+ucsd.edu",
+        "icon": "fa-brands fa-google-scholar",
+    },
+    {"name": "GitHub", "url": "https://github.com/Lancelot39", "icon": "fa-brands fa-github"},
+]
+
+# -- HTML output -------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = "Kun Zhou"
+html_short_title = "Kun Zhou"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_favicon = "_static/favicon.svg"
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+html_show_sphinx = False
+# Read the Docs sets the canonical URL of the version it builds.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+html_context = {"default_mode": "auto"}
+# Every page is one click from the navbar; a left column would only be empty space.
+html_sidebars = {"**": []}
+html_theme_options = {
+    "logo": {"text": "Kun Zhou 周昆"},
+    "navbar_align": "left",
+    "navbar_center": ["navbar-nav"],
+    "navbar_end": ["theme-switcher", "navbar-icon-links"],
+    "navbar_persistent": ["search-button"],
+    "header_links_before_dropdown": 6,
+    "icon_links": [
+        {"name": link["name"], "url": link["url"], "icon": link["icon"], "type": "fontawesome"}
+        for link in portfolio_profile_links
+    ],
+    "secondary_sidebar_items": {
+        "**": ["page-toc"],
+        "index": [],
+        "projects/index": [],
+    },
+    "show_prev_next": False,
+    "show_toc_level": 2,
+    "footer_start": ["copyright"],
+    "footer_center": [],
+    "footer_end": [],
+    "pygments_light_style": "default",
+    "pygments_dark_style": "github-dark",
+}

@@ -1,0 +1,82 @@
+"""A broken refs.bib fails the build with the file, line and entry named, never a traceback."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import build_site, warnings_of
+from portfolio.bibcheck import find_syntax_problem
+
+BROKEN = """\
+@inproceedings{first2020,
+  title  = {Fine},
+  year   = {2020},
+}
+
+@inproceedings{second2021,
+  title  = {Missing comma}
+  year   = {2021},
+}
+"""
+
+
+def test_a_missing_comma_is_located(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BROKEN, encoding="utf-8")
+    problem = find_syntax_problem(bib, display=Path("refs.bib"))
+    assert problem is not None
+    assert (problem.line, problem.entry_line, problem.entry_key) == (8, 6, "second2021")
+    assert str(problem) == (
+        "refs.bib:8: BibTeX syntax error: '}' expected (in the entry starting at line 6, second2021)"
+    )
+
+
+def test_a_valid_file_has_no_problem(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BROKEN.replace("{Missing comma}", "{Missing comma},"), encoding="utf-8")
+    assert find_syntax_problem(bib) is None
+
+
+def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(b"@misc{x, title={\xff\xfe}}")
+    problem = find_syntax_problem(bib, encoding="utf-8")
+    assert problem is not None
+    assert "cannot read the file" in problem.message
+
+
+@pytest.mark.sphinx("html", testroot="bib-syntax-error")
+def test_sphinx_warns_with_file_line_and_entry_and_builds_the_rest(app) -> None:
+    app.build()
+    warnings = warnings_of(app)
+    expected = (
+        f"{app.srcdir / 'refs.bib'}:6: WARNING: BibTeX syntax error: '=' expected "
+        "(in the entry starting at line 1, broken2020) [portfolio.bibtex_syntax]"
+    )
+    assert warnings[0] == expected
+    assert (app.outdir / "index.html").is_file()
+
+
+@pytest.mark.site
+def test_the_real_build_fails_cleanly_on_a_broken_refs_bib(site_copy: Path, tmp_path: Path) -> None:
+    refs = site_copy / "refs.bib"
+    lines = refs.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Drop the closing brace of the first entry, as a hurried paste would.
+    first_close = lines.index("}\n")
+    del lines[first_close]
+    refs.write_text("".join(lines), encoding="utf-8")
+
+    result = build_site(site_copy, tmp_path / "out")
+
+    assert result.returncode != 0
+    assert re.search(
+        r"refs\.bib:\d+: WARNING: BibTeX syntax error: .+ \(in the entry starting at line \d+, \w+\)",
+        result.stderr,
+    ), result.stderr
+    assert "Traceback" not in result.stderr
+    # Every page is still built, so the author sees all other problems in the same run.
+    for page in ("index", "research/index", "publications/index", "cv"):
+        assert (result.outdir / f"{page}.html").is_file()

@@ -1,0 +1,215 @@
+"""The real site, built once with the README's strict command, checked against the owner's homepage."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+from pybtex.database import parse_file
+
+from conftest import REPO, SiteBuild
+from portfolio.bibstyle import entry_month, entry_year
+
+pytestmark = pytest.mark.site
+
+HOMEPAGE = Path(__file__).parent / "data" / "homepage.md"
+OLD_PUBLICATIONS_PAGE = "https://lancelot39.github.io/publications/"
+TOP_LEVEL_PAGES = {
+    "Research": "research/index.html",
+    "Publications": "publications/index.html",
+    "Projects": "projects/index.html",
+    "CV": "cv.html",
+    "Posts": "posts.html",
+}
+PROJECT_PAGES = ["projects/jiuzhang3.html", "projects/yulan-chat.html", "projects/llmbook.html", "projects/llmsurvey.html"]
+
+
+@pytest.fixture(scope="module")
+def built(site: SiteBuild) -> Path:
+    assert site.returncode == 0, site.stderr
+    return site.outdir
+
+
+@cache
+def _parse(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page(outdir: Path, name: str) -> BeautifulSoup:
+    return _parse(outdir / name)
+
+
+def html_pages(outdir: Path) -> list[str]:
+    return sorted(
+        path.relative_to(outdir).as_posix()
+        for path in outdir.rglob("*.html")
+        if path.name not in {"genindex.html", "search.html"} and "_static" not in path.parts
+    )
+
+
+def normalise(url: str) -> str:
+    """One spelling per target: arXiv PDF and abstract pages are the same paper; trailing slashes vary."""
+    if match := re.match(r"https?://arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?$", url):
+        return f"arxiv:{match.group(1)}"
+    return url.rstrip("/")
+
+
+def homepage_links() -> list[str]:
+    return re.findall(r"\]\((https?://[^)\s]+)\)", HOMEPAGE.read_text(encoding="utf-8"))
+
+
+def test_the_strict_build_has_no_warnings(site: SiteBuild) -> None:
+    assert site.returncode == 0
+    assert site.stderr == ""
+
+
+def test_every_link_of_the_homepage_is_on_the_site(built: Path) -> None:
+    site_links = {
+        normalise(a["href"])
+        for name in html_pages(built)
+        for a in page(built, name).select("article a[href], .profile-card a[href]")
+    }
+    wanted = [link for link in homepage_links() if link != OLD_PUBLICATIONS_PAGE]
+    assert len(wanted) >= 50, "the homepage fixture should hold all of the owner's links"
+    missing = [link for link in wanted if normalise(link) not in site_links]
+    assert missing == []
+
+
+def test_the_old_publication_list_link_points_to_our_publications_page(built: Path) -> None:
+    research = page(built, "research/index.html")
+    link = research.find("a", string="Publication")
+    assert link is not None
+    assert urljoin("research/index.html", link["href"]) == "publications/index.html"
+
+
+def resolve(outdir: Path, from_page: str, href: str) -> tuple[Path, str]:
+    target, fragment = urldefrag(urljoin(from_page, href))
+    return outdir / unquote(target), fragment
+
+
+def assert_resolves(outdir: Path, from_page: str, href: str) -> None:
+    target, fragment = resolve(outdir, from_page, href)
+    assert target.is_file(), f"{from_page}: {href} points to a missing file"
+    if fragment:
+        assert page(outdir, target.relative_to(outdir).as_posix()).find(id=fragment) is not None, (
+            f"{from_page}: {href} points to a missing anchor"
+        )
+
+
+def test_every_research_outline_item_cites_a_resolvable_entry(built: Path) -> None:
+    research = page(built, "research/index.html")
+    items = [li for li in research.select("article li") if li.select_one("strong em, em strong")]
+    # The owner's outline items are the bullets with a bold-italic label ("* ***Training:*** ...").
+    assert len(items) == len(re.findall(r"^\s+\* \*\*\*", HOMEPAGE.read_text(encoding="utf-8"), re.MULTILINE))
+    for item in items:
+        citations = item.select("span.bibtex-citation a.reference.internal")
+        assert citations, f"no citation in: {item.get_text(' ', strip=True)}"
+        for link in citations:
+            assert link["href"].startswith("../publications/index.html#")
+            assert_resolves(built, "research/index.html", link["href"])
+
+
+def test_every_bib_entry_is_on_the_publications_page_exactly_once(built: Path) -> None:
+    keys = set(parse_file(REPO / "refs.bib").entries.keys())
+    listed = [entry["id"] for entry in page(built, "publications/index.html").select("div.citation")]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == keys
+
+
+def test_publications_are_newest_first(built: Path) -> None:
+    entries = parse_file(REPO / "refs.bib").entries
+    listed = [entry["id"] for entry in page(built, "publications/index.html").select("div.citation")]
+    dates = [(entry_year(entries[key]), entry_month(entries[key])) for key in listed]
+    assert dates == sorted(dates, reverse=True)
+    assert len({year for year, _ in dates}) >= 5
+
+
+def test_every_internal_link_and_image_resolves(built: Path) -> None:
+    for name in html_pages(built):
+        soup = page(built, name)
+        for element, attribute in [*((a, "href") for a in soup.select("a[href]")), *((i, "src") for i in soup.select("img[src]"))]:
+            url = element[attribute]
+            if urlparse(url).scheme or url.startswith(("//", "mailto:")):
+                continue
+            assert_resolves(built, name, url)
+
+
+def test_navbar_reaches_every_top_level_page_from_every_page(built: Path) -> None:
+    for name in html_pages(built):
+        navbar = page(built, name).select_one("nav.navbar-nav, .navbar-header-items .navbar-nav")
+        assert navbar is not None, name
+        links = {a.get_text(strip=True): urljoin(name, a["href"]) for a in navbar.select("a.nav-link")}
+        assert links == TOP_LEVEL_PAGES, name
+
+
+def test_titles(built: Path) -> None:
+    assert page(built, "index.html").title.get_text() == "Kun Zhou (周昆)"
+    assert page(built, "publications/index.html").title.get_text() == "Publications — Kun Zhou"
+    assert page(built, "projects/yulan-chat.html").title.get_text() == "YuLan-Chat — Kun Zhou"
+
+
+def test_home_has_bio_call_out_news_and_paths_onward(built: Path) -> None:
+    home = page(built, "index.html")
+    article = home.select_one("article")
+    text = article.get_text(" ", strip=True)
+    assert "Kun Zhou is a postdoctoral researcher at UC San Diego" in text
+    assert "<font" not in str(article)
+    callout = article.select_one("div.admonition.research-opportunities")
+    assert callout.select_one(".admonition-title").get_text() == "Research Opportunities"
+    assert callout.select_one('a[href^="mailto:kuzhou"]') is not None
+    news = [li.get_text(" ", strip=True) for li in article.select("ul.news-list > li")]
+    assert len(news) == 3
+    assert all(re.match(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} — ", item) for item in news)
+    onward = {urljoin("index.html", a["href"]) for a in article.select(".sd-card a.sd-stretched-link")}
+    assert onward == {"research/index.html", "publications/index.html", "projects/index.html"}
+
+
+def test_profile_links_are_in_the_card_and_the_navbar(built: Path) -> None:
+    home = page(built, "index.html")
+    card = {a.get_text(strip=True): a["href"] for a in home.select(".profile-card a")}
+    assert card["Email"] in {"mailto:kuzhou@ucsd.edu", "mailto:kuzhou%40ucsd.edu"}
+    assert card["GitHub"] == "https://github.com/Lancelot39"
+    assert card["Google Scholar"].startswith("https://scholar.google.com/")
+    navbar_icons = {a["href"] for a in home.select(".navbar-icon-links a")}
+    assert {"https://github.com/Lancelot39", card["Google Scholar"]} <= navbar_icons
+
+
+def test_each_project_has_a_page_with_its_links_and_papers(built: Path) -> None:
+    cards = {urljoin("projects/index.html", a["href"]) for a in page(built, "projects/index.html").select(".sd-card a")}
+    assert cards == set(PROJECT_PAGES)
+    for name in PROJECT_PAGES:
+        article = page(built, name).select_one("article")
+        assert article.select("a.reference.external"), name
+        citations = article.select("span.bibtex-citation a.reference.internal")
+        assert citations, name
+        for link in citations:
+            assert_resolves(built, name, link["href"])
+    yulan = page(built, "projects/yulan-chat.html")
+    assert [h.get_text(strip=True).rstrip("#") for h in yulan.select("article h2")] == [
+        "YuLan-Chat-3",
+        "YuLan-Chat-2",
+        "YuLan-Chat",
+    ]
+
+
+def test_cv_sections(built: Path) -> None:
+    cv = page(built, "cv.html")
+    for section_id in ("education", "experience", "honors", "service"):
+        assert cv.find(id=section_id) is not None, section_id
+    experiences = cv.select("#experience section")
+    assert len(experiences) == 4
+    for experience in experiences:
+        assert re.search(r"\d{4}\.\d{1,2} – \d{4}\.\d{1,2}", experience.get_text()), experience.get_text()
+        assert "Mentor:" in experience.get_text()
+    text = cv.get_text(" ", strip=True)
+    for typo in ("2st", "4rd", "Datathen"):
+        assert typo not in text
+
+
+def test_zhihu_posts_page(built: Path) -> None:
+    links = [a["href"] for a in page(built, "posts.html").select("article a.reference.external")]
+    assert links == ["https://zhuanlan.zhihu.com/p/270009212", "https://zhuanlan.zhihu.com/p/356415715"]
