@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import build_site, warnings_of
-from portfolio.bibcheck import find_syntax_problem
+
+from portfolio.bibcheck import find_syntax_problem, main
 
 BROKEN = """\
 @inproceedings{first2020,
@@ -38,6 +38,17 @@ def test_a_valid_file_has_no_problem(tmp_path: Path) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(BROKEN.replace("{Missing comma}", "{Missing comma},"), encoding="utf-8")
     assert find_syntax_problem(bib) is None
+
+
+def test_the_command_line_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good, bad = tmp_path / "good.bib", tmp_path / "bad.bib"
+    good.write_text(BROKEN.replace("{Missing comma}", "{Missing comma},"), encoding="utf-8")
+    bad.write_text(BROKEN, encoding="utf-8")
+    assert main([str(good)]) == 0
+    assert main([str(good), str(bad)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"{bad}:8: BibTeX syntax error: '}}' expected (in the entry starting at line 6, second2021)"
+    )
 
 
 def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:

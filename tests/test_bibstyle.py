@@ -15,7 +15,9 @@ from portfolio.bibstyle import (
 )
 
 
-def make_entry(entry_type: str = "inproceedings", authors: str = "Kun Zhou and Wayne Xin Zhao", **fields: str):
+def make_entry(
+    entry_type: str = "inproceedings", authors: str = "Kun Zhou and Wayne Xin Zhao", **fields: str
+):
     fields.setdefault("title", "A Title")
     fields.setdefault("year", "2024")
     entry = Entry(entry_type, fields=fields)
@@ -59,7 +61,9 @@ def test_and_others_renders_as_et_al() -> None:
 
 
 def test_latex_accents_and_escapes_become_unicode() -> None:
-    entry = make_entry(authors="J{\\\"o}rg M{\\\"u}ller and Kun Zhou", title="Caf\\'e \\& Co -- a {\\\"U}bersicht")
+    entry = make_entry(
+        authors='J{\\"o}rg M{\\"u}ller and Kun Zhou', title="Caf\\'e \\& Co -- a {\\\"U}bersicht"
+    )
     text = render(entry, backend="text")
     assert "Jörg Müller" in text
     assert "Café & Co – a Übersicht" in text
@@ -114,18 +118,23 @@ def test_openreview_link() -> None:
 
 def test_links_render_as_anchors() -> None:
     html = render(make_entry(eprint="2405.14365"))
-    assert '<a href="https://arxiv.org/pdf/2405.14365">PDF</a> · <a href="https://arxiv.org/abs/2405.14365">arXiv</a>' in html
+    assert (
+        '<a href="https://arxiv.org/pdf/2405.14365">PDF</a> · <a href="https://arxiv.org/abs/2405.14365">arXiv</a>'
+        in html
+    )
 
 
 def test_label_is_the_venue_badge_with_a_fallback() -> None:
     entries = [
         make_entry(venue_short="NeurIPS 2024"),
-        make_entry(authors="J{\\\"o}rg M{\\\"u}ller", year="2019"),
+        make_entry(authors='J{\\"o}rg M{\\"u}ller', year="2019"),
     ]
     assert list(VenueLabelStyle().format_labels(entries)) == ["NeurIPS 2024", "Müller 2019"]
 
 
-@pytest.mark.parametrize(("raw", "month"), [("August", 8), ("aug", 8), ("8", 8), ("Sept.", 9), ("", 0), ("13", 0)])
+@pytest.mark.parametrize(
+    ("raw", "month"), [("August", 8), ("aug", 8), ("8", 8), ("Sept.", 9), ("", 0), ("13", 0)]
+)
 def test_month_parsing(raw: str, month: int) -> None:
     assert entry_month(make_entry(month=raw)) == month
 

@@ -1,4 +1,4 @@
-"""The built site in headless Chromium: every page at phone and desktop sizes, navigation, theme, citations."""
+"""The built site in headless Chromium: every page at phone and desktop sizes, navigation, theme."""
 
 from __future__ import annotations
 
@@ -36,10 +36,15 @@ def open_page(context, url: str, viewport: dict[str, int]):
     page = context.new_page()
     page.set_viewport_size(viewport)
     problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    page.on(
+        "console", lambda message: message.type == "error" and problems.append(f"console: {message.text}")
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-    page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"),
+    )
     page.goto(url, wait_until="load")
     return page, problems
 
@@ -57,7 +62,11 @@ def test_page_loads_cleanly_and_fits_the_screen(context, site_url: str, path: st
 
 def test_navbar_links_work_on_desktop(context, site_url: str) -> None:
     page, problems = open_page(context, f"{site_url}/index.html", DESKTOP)
-    for label, target in [("Publications", "publications/index.html"), ("Research", "research/index.html"), ("CV", "cv.html")]:
+    for label, target in [
+        ("Publications", "publications/index.html"),
+        ("Research", "research/index.html"),
+        ("CV", "cv.html"),
+    ]:
         page.locator(".bd-header .navbar-nav").get_by_role("link", name=label, exact=True).click()
         page.wait_for_url(f"**/{target}")
         assert page.locator("article h1").is_visible()
@@ -103,7 +112,8 @@ def test_an_outline_citation_leads_to_its_paper(context, site_url: str) -> None:
     assert entry.is_visible()
     assert entry.evaluate("element => element.matches(':target')")
     box = entry.bounding_box()
-    assert box is not None and 0 <= box["y"] < DESKTOP["height"]
+    assert box is not None
+    assert 0 <= box["y"] < DESKTOP["height"], "the cited entry should be scrolled into view"
     assert "JiuZhang3.0" in entry.inner_text()
     assert problems == []
 

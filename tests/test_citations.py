@@ -6,7 +6,6 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import warnings_of
 
 

@@ -9,9 +9,9 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import REPO, SiteBuild
 from pybtex.database import parse_file
 
-from conftest import REPO, SiteBuild
 from portfolio.bibstyle import entry_month, entry_year
 
 pytestmark = pytest.mark.site
@@ -25,7 +25,12 @@ TOP_LEVEL_PAGES = {
     "CV": "cv.html",
     "Posts": "posts.html",
 }
-PROJECT_PAGES = ["projects/jiuzhang3.html", "projects/yulan-chat.html", "projects/llmbook.html", "projects/llmsurvey.html"]
+PROJECT_PAGES = [
+    "projects/jiuzhang3.html",
+    "projects/yulan-chat.html",
+    "projects/llmbook.html",
+    "projects/llmsurvey.html",
+]
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +136,10 @@ def test_publications_are_newest_first(built: Path) -> None:
 def test_every_internal_link_and_image_resolves(built: Path) -> None:
     for name in html_pages(built):
         soup = page(built, name)
-        for element, attribute in [*((a, "href") for a in soup.select("a[href]")), *((i, "src") for i in soup.select("img[src]"))]:
+        for element, attribute in [
+            *((a, "href") for a in soup.select("a[href]")),
+            *((i, "src") for i in soup.select("img[src]")),
+        ]:
             url = element[attribute]
             if urlparse(url).scheme or url.startswith(("//", "mailto:")):
                 continue
@@ -179,7 +187,10 @@ def test_profile_links_are_in_the_card_and_the_navbar(built: Path) -> None:
 
 
 def test_each_project_has_a_page_with_its_links_and_papers(built: Path) -> None:
-    cards = {urljoin("projects/index.html", a["href"]) for a in page(built, "projects/index.html").select(".sd-card a")}
+    cards = {
+        urljoin("projects/index.html", a["href"])
+        for a in page(built, "projects/index.html").select(".sd-card a")
+    }
     assert cards == set(PROJECT_PAGES)
     for name in PROJECT_PAGES:
         article = page(built, name).select_one("article")

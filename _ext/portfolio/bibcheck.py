@@ -13,6 +13,7 @@ broken entry) so the author can see everything else at once.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,9 +111,22 @@ def restore_strict_parsing(app: Sphinx) -> None:
     pybtex.errors.captured_errors = None
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m portfolio.bibcheck refs.bib ...``: the same check without building the site."""
+    paths = [Path(arg) for arg in (sys.argv[1:] if argv is None else argv)] or [Path("refs.bib")]
+    problems = [problem for path in paths if (problem := find_syntax_problem(path)) is not None]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     # Around sphinxcontrib-bibtex's parse of the files, which runs at the default priority (500).
     app.connect("builder-inited", check_bibfiles, priority=400)
     app.connect("builder-inited", restore_strict_parsing, priority=600)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -201,9 +201,7 @@ class PortfolioStyle(BaseStyle):
         return toplevel[
             sentence[field("title")],
             sentence[
-                highlighted_names(
-                    "author", owner_keys=owner_keys, sep=", ", sep2=" and ", last_sep=", and "
-                )
+                highlighted_names("author", owner_keys=owner_keys, sep=", ", sep2=" and ", last_sep=", and ")
             ],
             sentence[*venue, field("year")],
             optional[sentence[words["Award:", tag("strong")[field("award")]]]],
