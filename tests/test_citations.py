@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import warnings_of
+from conftest import build_site, warnings_of
 
 
 def soup(app, docname: str) -> BeautifulSoup:
@@ -83,3 +84,22 @@ def test_an_unknown_key_is_reported_with_file_and_line(app) -> None:
     # Nothing else is lost: the known citation still links to its entry.
     page = soup(app, "index")
     assert page.select_one('a[href="#known2024"]') is not None
+
+
+@pytest.mark.site
+def test_an_unknown_key_fails_the_real_build_naming_the_page_and_line(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    research = site_copy / "research" / "index.md"
+    lines = research.read_text(encoding="utf-8").splitlines(keepends=True)
+    lineno = next(number for number, line in enumerate(lines, 1) if "{cite:p}`zhou2024jiuzhang3`" in line)
+    lines[lineno - 1] = lines[lineno - 1].replace("zhou2024jiuzhang3", "zhou2024jiuzhang")
+    research.write_text("".join(lines), encoding="utf-8")
+
+    result = build_site(site_copy, tmp_path / "out")
+
+    assert result.returncode != 0
+    assert (
+        f'research/index.md:{lineno}: WARNING: could not find bibtex key "zhou2024jiuzhang"' in result.stderr
+    )
+    assert "Traceback" not in result.stderr

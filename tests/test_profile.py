@@ -23,6 +23,8 @@ def test_placeholder_until_a_photo_is_dropped_in(app) -> None:
     image = card(app).select_one("img.profile-photo")
     assert image["src"].endswith("placeholder.svg")
     assert image["alt"] == "Photo of Kun Zhou"
+    # Tells the theme not to dim the photo or put it on a white square in dark mode.
+    assert "dark-light" in image["class"]
     assert (app.outdir / image["src"]).is_file()
 
 

@@ -222,5 +222,9 @@ def test_cv_sections(built: Path) -> None:
 
 
 def test_zhihu_posts_page(built: Path) -> None:
-    links = [a["href"] for a in page(built, "posts.html").select("article a.reference.external")]
-    assert links == ["https://zhuanlan.zhihu.com/p/270009212", "https://zhuanlan.zhihu.com/p/356415715"]
+    links = page(built, "posts.html").select("article a.reference.external")
+    assert [a["href"] for a in links] == [
+        "https://zhuanlan.zhihu.com/p/270009212",
+        "https://zhuanlan.zhihu.com/p/356415715",
+    ]
+    assert {a.get("lang") for a in links} == {"zh"}

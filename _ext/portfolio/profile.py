@@ -55,7 +55,8 @@ class ProfileCard(SphinxDirective):
             card += nodes.image(
                 uri="/" + photo,
                 alt=f"Photo of {name}",
-                classes=["profile-photo"],
+                # "dark-light": the theme must not dim it or give it a white box in dark mode.
+                classes=["profile-photo", "dark-light"],
                 width="160px",
                 height="160px",
             )
