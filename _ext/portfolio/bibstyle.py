@@ -14,11 +14,13 @@ The style has no Sphinx dependency, so it is unit-tested on plain pybtex ``Entry
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import pybtex.plugin
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Entry, Person
 from pybtex.richtext import HRef, String, Tag, Text
 from pybtex.style import FormattedEntry
@@ -70,11 +72,22 @@ VENUE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# One backend instance: ``render_as("text")`` would look the plugin up, scanning every installed
+# distribution's entry points, on each call.
+PLAIN_TEXT = PlainTextBackend()
+
+
+@functools.lru_cache(maxsize=8192)
+def latex_to_plain(latex: str) -> str:
+    """``{\\"o}`` -> ``ö``: BibTeX field text as a reader sees it."""
+    return Text.from_latex(latex).render(PLAIN_TEXT)
+
+
 def person_key(person: Person) -> tuple[str, str]:
     """Compare names on plain text, case-insensitively: ``Zhou, Kun`` equals ``Kun Zhou``."""
 
     def plain(parts: Iterable[str]) -> str:
-        return " ".join(Text.from_latex(part).render_as("text") for part in parts).casefold()
+        return " ".join(latex_to_plain(part) for part in parts).casefold()
 
     return plain(person.first_names + person.middle_names), plain(person.prelast_names + person.last_names)
 
@@ -94,7 +107,7 @@ def entry_month(entry: Entry) -> int:
 
 
 def plain_field(entry: Entry, name: str) -> str:
-    return Text.from_latex(entry.fields.get(name, "")).render_as("text")
+    return latex_to_plain(entry.fields.get(name, ""))
 
 
 def paper_links(entry: Entry) -> list[tuple[str, str]]:
@@ -189,7 +202,7 @@ class PortfolioStyle(BaseStyle):
         return FormattedEntry(entry.key, self.entry_template(entry).format_data(context), label)
 
     def entry_template(self, entry: Entry):
-        owner_keys = frozenset(person_key(Person(name)) for name in self.owner_names)
+        owner_keys = owner_name_keys(self.owner_names)
         venue_field = next(
             (name for name in VENUE_FIELDS.get(entry.type, ()) if name in entry.fields),
             None,
@@ -236,6 +249,12 @@ class NewestFirstSortingStyle(BaseSortingStyle):
         return sorted(entries, key=self.sorting_key)
 
 
+@functools.lru_cache(maxsize=16)
+def owner_name_keys(owner_names: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    return frozenset(person_key(Person(name)) for name in owner_names)
+
+
+@functools.cache
 def register_plugins() -> None:
     """Make the three plugins findable by name; registering twice is harmless."""
     pybtex.plugin.register_plugin("pybtex.style.formatting", STYLE_NAME, PortfolioStyle)
