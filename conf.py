@@ -65,6 +65,8 @@ portfolio_profile_links = [
     {"name": "Email", "url": "mailto:kuzhou@ucsd.edu", "icon": "fa-solid fa-envelope"},
     {
         "name": "Google Scholar",
+        # A search for the profile with a verified ucsd.edu e-mail: the profile's own id is not on record
+        # yet. Replace with https://scholar.google.com/citations?user=<id> when it is.
         "url": "https://scholar.google.com/citations?view_op=search_authors&mauthors=Kun+Zhou+ucsd.edu",
         "icon": "fa-brands fa-google-scholar",
     },
@@ -78,7 +80,6 @@ html_short_title = "Kun Zhou"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_favicon = "_static/favicon.svg"
-html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
