@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import pybtex.plugin
@@ -172,14 +172,7 @@ def link_list(children, context):
     if children:
         raise ValueError(children)
     links = [HRef(url, String(label)) for label, url in paper_links(context["entry"])]
-    return Text(*_interleave(links, String(" · ")))
-
-
-def _interleave(items: Sequence[Text], separator: Text) -> Iterator[Text]:
-    for index, item in enumerate(items):
-        if index:
-            yield separator
-        yield item
+    return String(" · ").join(links)
 
 
 class PortfolioStyle(BaseStyle):
@@ -244,9 +237,6 @@ class NewestFirstSortingStyle(BaseSortingStyle):
 
     def sorting_key(self, entry: Entry) -> tuple[int, int, str, str]:
         return (-entry_year(entry), -entry_month(entry), plain_field(entry, "title").casefold(), entry.key)
-
-    def sort(self, entries: Iterable[Entry]) -> list[Entry]:
-        return sorted(entries, key=self.sorting_key)
 
 
 @functools.lru_cache(maxsize=16)
