@@ -20,6 +20,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "portfolio.bibstyle",
     "portfolio.bibcheck",
+    "portfolio.publications",
     "portfolio.profile",
 ]
 # Only the site's pages are sources: not the repository's own documents, tests or tool caches.
@@ -51,6 +52,18 @@ bibtex_reference_style = "label"
 # Anchors come from the bib key, so they never move when a paper is added.
 bibtex_cite_id = "{key}"
 bibtex_bibliography_id = "bibliography-{bibliography_count}"
+# Hovering or focusing an inline citation previews the paper's title, venue and year.
+bibtex_tooltips_style = "portfolio_preview"
+
+# -- Publications ------------------------------------------------------------
+# One generated page per bib entry: publications/<key>.html.
+portfolio_paper_dir = "publications"
+# Downloads of the whole bibliography: <path>.bib and <path>.json (CSL-JSON).
+portfolio_export_path = "publications/kun-zhou-publications"
+# Long author lists show this many names (and the owner) before "+N more".
+portfolio_author_limit = 8
+# Entries with `selected = {true}` are listed on the home page.
+portfolio_selected_field = "selected"
 
 # -- Owner -------------------------------------------------------------------
 portfolio_owner_names = ["Kun Zhou", "K. Zhou", "Zhou, Kun"]

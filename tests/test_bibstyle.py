@@ -8,9 +8,12 @@ from pybtex.database import Entry, Person, parse_string
 from portfolio.bibstyle import (
     NewestFirstSortingStyle,
     PortfolioStyle,
+    PreviewStyle,
     VenueLabelStyle,
     entry_month,
+    marks_used,
     paper_links,
+    publication_kind,
     register_plugins,
 )
 
@@ -163,3 +166,114 @@ def test_plugins_are_registered_under_one_name() -> None:
     assert pybtex.plugin.find_plugin("pybtex.style.formatting", "portfolio") is PortfolioStyle
     assert pybtex.plugin.find_plugin("pybtex.style.labels", "portfolio") is VenueLabelStyle
     assert pybtex.plugin.find_plugin("pybtex.style.sorting", "portfolio") is NewestFirstSortingStyle
+
+
+# -- Marks, truncation, math, previews, kinds ---------------------------------------------------
+
+
+def authors_html(entry: Entry, truncate: bool = False, limit: int = 8) -> str:
+    style = PortfolioStyle()
+    style.author_limit = limit
+    return style.format_authors(entry, truncate=truncate).render_as("html").replace("&nbsp;", " ")
+
+
+def test_equal_contribution_and_corresponding_marks_come_from_their_own_fields() -> None:
+    entry = make_entry(
+        authors="Zikang Liu and Kun Zhou and Wayne Xin Zhao",
+        equal_contribution="Zikang Liu and Zhou, Kun",
+        corresponding="Wayne Xin Zhao and Kun Zhou",
+    )
+    assert authors_html(entry) == (
+        "Zikang Liu<sup>*</sup>, <strong>Kun Zhou</strong><sup>*†</sup>, and Wayne Xin Zhao<sup>†</sup>"
+    )
+    assert marks_used(entry) == {"*", "†"}
+    assert marks_used(make_entry()) == set()
+
+
+def test_marks_are_not_part_of_the_names() -> None:
+    entry = make_entry(authors="Kun Zhou and Yifan Li", equal_contribution="Kun Zhou and Yifan Li")
+    assert [str(person) for person in entry.persons["author"]] == ["Zhou, Kun", "Li, Yifan"]
+    assert "Kun Zhou* and Yifan Li*." in render(entry, backend="text")
+
+
+def test_long_author_lists_hide_all_but_the_first_and_the_owner() -> None:
+    names = [f"Author {letter}" for letter in "ABCDEFGHIJ"]
+    names.insert(9, "Kun Zhou")
+    entry = make_entry(authors=" and ".join(names))
+    html = authors_html(entry, truncate=True, limit=3)
+    assert html == (
+        "Author A, Author B, Author C"
+        "<author-hidden>, Author D, Author E, Author F, Author G, Author H, Author I</author-hidden>"
+        ", <strong>Kun Zhou</strong><author-hidden>, Author J</author-hidden>"
+    )
+    # Without truncation, or within the limit, every author shows.
+    assert "<author-hidden>" not in authors_html(entry, truncate=False, limit=3)
+    assert "<author-hidden>" not in authors_html(entry, truncate=True, limit=11)
+
+
+def test_a_truncated_list_that_ends_in_others_still_reads_et_al() -> None:
+    entry = make_entry(authors="A One and B Two and C Three and Kun Zhou and others")
+    html = authors_html(entry, truncate=True, limit=1)
+    assert html == "A One<author-hidden>, B Two, C Three</author-hidden>, <strong>Kun Zhou</strong> et al."
+
+
+def test_inline_math_survives_as_tex_in_a_math_tag() -> None:
+    entry = make_entry(title="Scaling $O(n^2)$ Attention to {$\\ell_1$} Norms and 50\\% \\$ Savings")
+    title = PortfolioStyle().format_title(entry)
+    assert title.render_as("html") == (
+        "Scaling <math>O(n^2)</math> Attention to <math>\\ell_1</math> Norms and 50% $ Savings"
+    )
+
+
+def test_chinese_names_and_titles_render() -> None:
+    entry = make_entry(authors="周昆 and 赵鑫", title="大语言模型")
+    assert render(entry, backend="text").startswith("大语言模型. 周昆 and 赵鑫.")
+
+
+def test_preview_is_title_then_venue_badge_or_venue_and_year() -> None:
+    preview = PreviewStyle()
+    badge = make_entry(title="Paper {LLMs}", venue_short="NeurIPS 2024", booktitle="Advances")
+    plain = make_entry(title="Paper", booktitle="Proceedings of Tests", year="2019")
+    assert preview.format_entry("x", badge).text.render_as("text") == "Paper LLMs — NeurIPS 2024"
+    assert preview.format_entry("x", plain).text.render_as("text") == "Paper — Proceedings of Tests, 2019"
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "fields", "kind"),
+    [
+        ("inproceedings", {"booktitle": "ACL"}, "conference"),
+        ("article", {"journal": "TOIS"}, "journal"),
+        ("article", {"journal": "arXiv preprint arXiv:2303.18223"}, "preprint"),
+        ("article", {"journal": "CoRR"}, "preprint"),
+        ("misc", {"howpublished": "arXiv"}, "preprint"),
+        ("book", {"publisher": "Press"}, "other"),
+    ],
+)
+def test_publication_kind(entry_type: str, fields: dict[str, str], kind: str) -> None:
+    assert publication_kind(make_entry(entry_type, **fields)) == kind
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,<script>",
+        "ftp://x",
+        "//evil",
+        "http://a b",
+    ],
+)
+def test_only_http_urls_become_buttons(url: str) -> None:
+    assert paper_links(make_entry(url=url, code=url, project=url)) == []
+
+
+def test_presentation_fields_become_buttons_in_a_fixed_order() -> None:
+    entry = make_entry(
+        pdf="https://example.org/p.pdf",
+        video="https://example.org/v",
+        slides="https://example.org/s",
+        project="https://example.org/project",
+        code="https://github.com/x/y",
+    )
+    assert [label for label, _ in paper_links(entry)] == ["PDF", "Code", "Project", "Slides", "Video"]

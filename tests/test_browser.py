@@ -19,6 +19,7 @@ PAGES = [
     "projects/llmsurvey.html",
     "cv.html",
     "posts.html",
+    "publications/zhou2024jiuzhang3.html",
 ]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
@@ -105,7 +106,6 @@ def test_theme_switcher_switches_and_persists(context, site_url: str) -> None:
 def test_an_outline_citation_leads_to_its_paper(context, site_url: str) -> None:
     page, problems = open_page(context, f"{site_url}/research/index.html", DESKTOP)
     citation = page.locator("span.bibtex-citation a", has_text="NeurIPS 2024").first
-    assert "JiuZhang3.0" in citation.get_attribute("title")
     citation.click()
     page.wait_for_url("**/publications/index.html#zhou2024jiuzhang3")
     entry = page.locator("#zhou2024jiuzhang3")
@@ -124,4 +124,158 @@ def test_search_finds_a_paper_by_a_title_word(context, site_url: str) -> None:
     results.first.wait_for(timeout=10_000)
     titles = [re.sub(r"\s+", " ", text) for text in results.all_inner_texts()]
     assert any(text.startswith("Publications") for text in titles), titles
+    assert problems == []
+
+
+# -- Publications ---------------------------------------------------------------------------------
+
+
+def visible_entries(page) -> int:
+    return page.locator("li.pub-entry:visible").count()
+
+
+def test_the_filter_narrows_the_list_as_one_types(context, site_url: str) -> None:
+    page, problems = open_page(context, f"{site_url}/publications/index.html", DESKTOP)
+    total = page.locator("li.pub-entry").count()
+    assert visible_entries(page) == total
+    box = page.get_by_label("Filter publications")
+    box.fill("jiuzhang")
+    titles = page.locator("li.pub-entry:visible .pub-title").all_inner_texts()
+    assert titles, "some paper mentions JiuZhang"
+    assert len(titles) < total
+    assert all("jiuzhang" in text.lower() for text in page.locator("li.pub-entry:visible").all_inner_texts())
+    assert (
+        page.locator(".pub-filter-status").inner_text() == f"Showing {len(titles)} of {total} publications."
+    )
+    # Several words narrow further; accents and case do not matter; years and venues match too.
+    box.fill("2023 emnlp")
+    years = {text.strip() for text in page.locator("section.pub-year:visible > h2").all_inner_texts()}
+    assert years == {"2023#"} or years == {"2023"}
+    box.fill("no such paper at all")
+    assert visible_entries(page) == 0
+    assert page.locator("section.pub-year:visible").count() == 0
+    box.fill("")
+    assert visible_entries(page) == total
+    assert "filter=" not in page.url
+    assert problems == []
+
+
+def test_a_filter_in_the_address_is_applied_on_load(context, site_url: str) -> None:
+    page, problems = open_page(context, f"{site_url}/publications/index.html?filter=hallucination", DESKTOP)
+    assert page.get_by_label("Filter publications").input_value() == "hallucination"
+    texts = page.locator("li.pub-entry:visible").all_inner_texts()
+    assert texts
+    assert all("hallucination" in text.lower() for text in texts)
+    assert problems == []
+
+
+def test_type_chips_filter_by_kind_and_report_their_state(context, site_url: str) -> None:
+    page, problems = open_page(context, f"{site_url}/publications/index.html", DESKTOP)
+    chip = page.locator("button.pub-chip", has_text="Journal")
+    count = int(re.search(r"\((\d+)\)", chip.inner_text()).group(1))
+    chip.click()
+    assert chip.get_attribute("aria-pressed") == "true"
+    assert visible_entries(page) == count
+    assert page.locator("li.pub-entry.pub-kind-journal:visible").count() == count
+    chip.click()
+    assert chip.get_attribute("aria-pressed") == "false"
+    assert visible_entries(page) == page.locator("li.pub-entry").count()
+    assert problems == []
+
+
+def test_without_javascript_every_entry_and_author_shows(browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{site_url}/publications/index.html")
+    assert visible_entries(page) == page.locator("li.pub-entry").count() > 50
+    assert page.locator(".author-hidden:visible").count() == page.locator(".author-hidden").count() > 0
+    context.close()
+
+
+def test_toggles_open_and_close_by_mouse_and_keyboard(context, site_url: str) -> None:
+    page, problems = open_page(context, f"{site_url}/publications/index.html", DESKTOP)
+    toggle = page.locator("#zhou2024jiuzhang3 details.pub-bibtex")
+    code = toggle.locator("pre")
+    assert not code.is_visible()
+    toggle.locator("summary").click()
+    assert code.is_visible()
+    assert "@inproceedings{zhou2024jiuzhang3," in code.inner_text()
+    toggle.locator("summary").click()
+    assert not code.is_visible()
+    toggle.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert code.is_visible()
+    page.keyboard.press("Space")
+    assert not code.is_visible()
+    assert problems == []
+
+
+def test_the_copy_button_copies_the_bibtex(browser, site_url: str) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    page = context.new_page()
+    page.goto(f"{site_url}/publications/zhou2024jiuzhang3.html")
+    block = page.locator("#bibtex div.highlight")
+    block.hover()
+    block.locator("button.copybtn").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@inproceedings{zhou2024jiuzhang3,")
+    assert copied.rstrip().endswith("}")
+    assert "venue_short" not in copied
+    context.close()
+
+
+def test_more_authors_expands_and_collapses(context, site_url: str) -> None:
+    page, problems = open_page(context, f"{site_url}/publications/index.html", DESKTOP)
+    authors = page.locator("#zhu2024yulan p.pub-authors")
+    button = authors.locator("button.pub-more-authors")
+    hidden = authors.locator(".author-hidden").first
+    assert re.fullmatch(r"\+\d+ more", button.inner_text())
+    assert button.get_attribute("aria-expanded") == "false"
+    assert not hidden.is_visible()
+    assert authors.locator("strong", has_text="Kun Zhou").is_visible()
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert hidden.is_visible()
+    button.click()
+    assert not hidden.is_visible()
+    assert problems == []
+
+
+def test_citation_preview_shows_on_hover_and_on_keyboard_focus(context, site_url: str) -> None:
+    page, problems = open_page(context, f"{site_url}/research/index.html", DESKTOP)
+    citation = page.locator("span.bibtex-citation a", has_text="NeurIPS 2024").first
+    preview = page.locator("#pub-preview")
+    assert not preview.is_visible()
+    citation.hover()
+    assert preview.is_visible()
+    assert "JiuZhang3.0" in preview.locator("strong").inner_text()
+    assert preview.locator("span").inner_text() == "NeurIPS 2024"
+    assert citation.get_attribute("aria-describedby") == "pub-preview"
+    page.mouse.move(0, 0)
+    preview.wait_for(state="hidden")
+    citation.focus()
+    assert preview.is_visible()
+    page.keyboard.press("Escape")
+    assert not preview.is_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.textContent") == "NeurIPS 2024"
+    assert preview.is_visible()
+    page.keyboard.press("Tab")
+    # Focus moved on: the preview now belongs to the next link if that is a citation, else it is gone.
+    assert citation.get_attribute("aria-describedby") is None
+    next_is_citation = page.evaluate("!!document.activeElement.closest('.bibtex-citation')")
+    assert preview.is_visible() == next_is_citation
+    assert problems == []
+
+
+def test_paper_page_lists_the_pages_citing_it(context, site_url: str) -> None:
+    page, problems = open_page(context, f"{site_url}/publications/zhou2024jiuzhang3.html", DESKTOP)
+    links = page.locator("#cited-on a")
+    assert set(links.all_inner_texts()) >= {"Research Interests", "JiuZhang3.0"}
+    links.filter(has_text="Research Interests").click()
+    page.wait_for_url("**/research/index.html#*")
+    assert page.evaluate("document.querySelector(':target').textContent").count("NeurIPS 2024") == 1
     assert problems == []

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from conftest import REPO, SiteBuild
 from pybtex.database import parse_file
 
-from portfolio.bibstyle import entry_month, entry_year
+from portfolio.bibstyle import entry_month, entry_year, latex_to_plain
 
 pytestmark = pytest.mark.site
 
@@ -118,19 +118,73 @@ def test_every_research_outline_item_cites_a_resolvable_entry(built: Path) -> No
             assert_resolves(built, "research/index.html", link["href"])
 
 
+def listed_keys(built: Path) -> list[str]:
+    return [entry["id"] for entry in page(built, "publications/index.html").select("li.pub-entry")]
+
+
 def test_every_bib_entry_is_on_the_publications_page_exactly_once(built: Path) -> None:
     keys = set(parse_file(REPO / "refs.bib").entries.keys())
-    listed = [entry["id"] for entry in page(built, "publications/index.html").select("div.citation")]
+    listed = listed_keys(built)
     assert len(listed) == len(set(listed))
     assert set(listed) == keys
 
 
-def test_publications_are_newest_first(built: Path) -> None:
+def test_publications_are_newest_first_under_year_headings(built: Path) -> None:
     entries = parse_file(REPO / "refs.bib").entries
-    listed = [entry["id"] for entry in page(built, "publications/index.html").select("div.citation")]
+    listed = listed_keys(built)
     dates = [(entry_year(entries[key]), entry_month(entries[key])) for key in listed]
     assert dates == sorted(dates, reverse=True)
-    assert len({year for year, _ in dates}) >= 5
+    years = page(built, "publications/index.html").select("section.pub-year")
+    assert len(years) >= 5
+    for section in years:
+        heading = int(section.select_one("h2").get_text(strip=True).rstrip("#"))
+        assert {entry_year(entries[item["id"]]) for item in section.select("li.pub-entry")} == {heading}
+
+
+def test_every_paper_has_its_page_with_scholar_meta_tags(built: Path) -> None:
+    entries = parse_file(REPO / "refs.bib").entries
+    for key, entry in entries.items():
+        paper = page(built, f"publications/{key}.html")
+        meta = {}
+        for tag in paper.select("meta[name^=citation_]"):
+            meta.setdefault(tag["name"], []).append(tag["content"])
+        assert meta["citation_title"] == [paper.select_one("article h1").get_text(strip=True).rstrip("#")], (
+            key
+        )
+        assert len(meta["citation_author"]) == len(
+            [person for person in entry.persons["author"] if str(person) != "others"]
+        ), key
+        assert meta["citation_publication_date"][0].startswith(entry.fields["year"]), key
+        venue_tags = {"citation_conference_title", "citation_journal_title", "citation_publisher"}
+        assert meta.keys() & venue_tags, key
+
+
+def test_every_inline_citation_links_to_an_entry_whose_paper_page_cites_back(built: Path) -> None:
+    pages = ["research/index.html", *PROJECT_PAGES, "cv.html"]
+    cited = 0
+    for name in pages:
+        for link in page(built, name).select("span.bibtex-citation a.reference.internal"):
+            target, key = resolve(built, name, link["href"])
+            assert target == built / "publications" / "index.html", (name, link["href"])
+            assert_resolves(built, name, link["href"])
+            back_links = {
+                urldefrag(a["href"])[0]
+                for a in page(built, f"publications/{key}.html").select("#cited-on a.reference")
+            }
+            assert f"../{name}" in back_links, (name, key)
+            cited += 1
+    assert cited >= 30
+
+
+def test_selected_publications_on_the_home_page_are_the_marked_entries(built: Path) -> None:
+    entries = parse_file(REPO / "refs.bib").entries
+    marked = {key for key, entry in entries.items() if entry.fields.get("selected") == "true"}
+    home = page(built, "index.html")
+    titles = {
+        item.select_one(".pub-title").get_text(strip=True) for item in home.select("ul.pub-selected li")
+    }
+    assert marked
+    assert titles == {latex_to_plain(entries[key].fields["title"]) for key in marked}
 
 
 def test_every_internal_link_and_image_resolves(built: Path) -> None:

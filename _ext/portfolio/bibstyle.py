@@ -2,12 +2,17 @@
 
 Three plugins, all registered under the name ``portfolio``:
 
-* formatting: title exactly as written (no sentence-casing), all authors with the owner in bold,
-  venue and year, award, and links built from identifier fields (PDF, arXiv, DOI, ACL Anthology,
-  OpenReview, code);
+* formatting: title exactly as written (no sentence-casing, inline ``$math$`` kept as math), all
+  authors with the owner in bold and equal-contribution / corresponding-author marks, venue and year,
+  award, and links built from identifier fields (PDF, arXiv, DOI, ACL Anthology, OpenReview, code,
+  project page, slides, poster, video). Each part is also available on its own (``format_title``,
+  ``format_authors``, ``format_venue``) for the publication list's layout;
 * labels: the venue badge, e.g. ``NeurIPS 2024`` (field ``venue_short``), so an inline citation reads
   like the owner's own outline ("Distilling Data Synthesis Ability [NeurIPS 2024]");
 * sorting: newest year first, then newest month, then title.
+
+A fourth formatting plugin, ``portfolio_preview``, gives the short "title / venue, year" text of the
+hover and focus preview of an inline citation.
 
 The style has no Sphinx dependency, so it is unit-tested on plain pybtex ``Entry`` objects.
 """
@@ -35,6 +40,8 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 STYLE_NAME = "portfolio"
+PREVIEW_STYLE_NAME = "portfolio_preview"
+PREVIEW_SEPARATOR = " — "
 
 MONTHS = {
     name: number
@@ -110,6 +117,46 @@ def plain_field(entry: Entry, name: str) -> str:
     return latex_to_plain(entry.fields.get(name, ""))
 
 
+#: Our presentation fields: they drive the page and are left out of every BibTeX a visitor copies.
+PRESENTATION_FIELDS = frozenset(
+    {
+        "abstract",
+        "anthology",
+        "award",
+        "blog",
+        "code",
+        "corresponding",
+        "equal_contribution",
+        "openreview",
+        "pdf",
+        "poster",
+        "project",
+        "selected",
+        "slides",
+        "track",
+        "venue_short",
+        "video",
+    }
+)
+
+# Fields holding a URL as written; (field, button label), in button order after the identifier links.
+URL_FIELDS = (
+    ("code", "Code"),
+    ("project", "Project"),
+    ("slides", "Slides"),
+    ("poster", "Poster"),
+    ("video", "Video"),
+    ("blog", "Blog"),
+)
+
+SAFE_URL = re.compile(r"https?://[^\s\"<>]+", re.IGNORECASE)
+
+
+def is_safe_url(url: str) -> bool:
+    """Only ``http(s)`` links become buttons: a ``javascript:`` or ``data:`` URL is never a link."""
+    return SAFE_URL.fullmatch(url) is not None
+
+
 def paper_links(entry: Entry) -> list[tuple[str, str]]:
     """(label, url) pairs for the entry's buttons, most useful first, each URL once."""
     fields = entry.fields
@@ -119,9 +166,12 @@ def paper_links(entry: Entry) -> list[tuple[str, str]]:
     anthology = fields.get("anthology", "").strip()
     doi = fields.get("doi", "").strip()
     openreview = fields.get("openreview", "").strip()
+    pdf = fields.get("pdf", "").strip()
 
     links: list[tuple[str, str]] = []
-    if anthology:
+    if pdf:
+        links.append(("PDF", pdf))
+    elif anthology:
         links.append(("PDF", f"https://aclanthology.org/{anthology}.pdf"))
     elif arxiv:
         links.append(("PDF", f"https://arxiv.org/pdf/{arxiv}"))
@@ -136,14 +186,47 @@ def paper_links(entry: Entry) -> list[tuple[str, str]]:
     url = fields.get("url", "").strip()
     if url and url.rstrip("/") not in {link.rstrip("/") for _, link in links}:
         links.insert(0, ("Paper", url))
-    if code := fields.get("code", "").strip():
-        links.append(("Code", code))
-    return links
+    for name, label in URL_FIELDS:
+        if value := fields.get(name, "").strip():
+            links.append((label, value))
+    return [(label, link) for label, link in links if is_safe_url(link)]
+
+
+def pdf_url(entry: Entry) -> str:
+    """The URL of the paper's PDF, or "" when none is known."""
+    return next((url for label, url in paper_links(entry) if label == "PDF"), "")
+
+
+def name_keys(value: str) -> frozenset[tuple[str, str]]:
+    """The names of a field such as ``equal_contribution = {Zikang Liu and Kun Zhou}``."""
+    names = [name.strip() for name in re.split(r"\s+and\s+", value.strip()) if name.strip()]
+    return frozenset(person_key(Person(name)) for name in names)
+
+
+#: Superscript marks after an author's name, and what they mean (the list's legend).
+MARKS = (("equal_contribution", "*", "equal contribution"), ("corresponding", "†", "corresponding author"))
+
+
+def author_marks(entry: Entry) -> dict[tuple[str, str], str]:
+    """Name key -> the marks after that author, e.g. ``*†``."""
+    marks: dict[tuple[str, str], str] = {}
+    for field_name, mark, _ in MARKS:
+        for key in name_keys(entry.fields.get(field_name, "")):
+            marks[key] = marks.get(key, "") + mark
+    return marks
+
+
+def marks_used(entry: Entry) -> set[str]:
+    return {mark for field_name, mark, _ in MARKS if entry.fields.get(field_name, "").strip()}
 
 
 @node
-def highlighted_names(children, context, role, owner_keys=frozenset(), **join_kwargs):
-    """Like pybtex's ``names``, with the owner's name wrapped in ``<strong>``."""
+def highlighted_names(children, context, role, owner_keys=frozenset(), limit=0, **join_kwargs):
+    """Like pybtex's ``names``: the owner's name in ``<strong>``, marks in ``<sup>``.
+
+    With ``limit`` and more authors than that, the first ``limit`` authors and the owner stay visible;
+    the others are wrapped in ``author-hidden`` tags, which the page collapses behind "+N more".
+    """
     if children:
         raise ValueError(children)
     try:
@@ -151,15 +234,32 @@ def highlighted_names(children, context, role, owner_keys=frozenset(), **join_kw
     except KeyError:
         raise FieldIsMissing(role, context["entry"]) from None
     style = context["style"]
+    marks = author_marks(context["entry"])
     # BibTeX's "and others" ends a truncated list: it reads "et al.", never "and others".
     truncated = bool(persons) and _is_others(persons[-1])
+    persons = persons[:-1] if truncated else persons
     formatted = []
-    for person in persons[:-1] if truncated else persons:
+    visible = []
+    for index, person in enumerate(persons):
+        key = person_key(person)
         name = style.format_name(person, style.abbreviate_names).format_data(context)
-        formatted.append(Tag("strong", name) if person_key(person) in owner_keys else name)
-    if truncated:
-        return Text(join(sep=join_kwargs.get("sep", ", "))[formatted].format_data(context), " et al.")
-    return join(**join_kwargs)[formatted].format_data(context)
+        if key in owner_keys:
+            name = Tag("strong", name)
+        if mark := marks.get(key):
+            name = Text(name, Tag("sup", mark))
+        formatted.append(name)
+        visible.append(index < limit or key in owner_keys)
+    if limit and len(persons) > limit and not all(visible):
+        parts = []
+        for index, (name, shown) in enumerate(zip(formatted, visible, strict=True)):
+            piece = Text(", ", name) if index else name
+            parts.append(piece if shown else Tag("author-hidden", piece))
+        names = Text(*parts)
+    elif truncated:
+        names = join(sep=join_kwargs.get("sep", ", "))[formatted].format_data(context)
+    else:
+        return join(**join_kwargs)[formatted].format_data(context)
+    return Text(names, " et al.") if truncated else names
 
 
 def _is_others(person: Person) -> bool:
@@ -175,6 +275,64 @@ def link_list(children, context):
     return String(" · ").join(links)
 
 
+INLINE_MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$")
+PROTECTED_MATH = re.compile(r"\{\s*(?<!\\)\$([^{}]+?)(?<!\\)\$\s*\}")
+
+
+def latex_with_math(latex: str) -> Text:
+    """Rich text of a LaTeX field whose ``$...$`` parts stay TeX, in a ``math`` tag (typeset by MathJax)."""
+    # "{$\\ell_1$}" protects the math's case; the braces must not be split from each other.
+    latex = PROTECTED_MATH.sub(r"$\1$", latex)
+    parts: list = []
+    position = 0
+    for match in INLINE_MATH.finditer(latex):
+        parts.extend(_latex_keeping_edges(latex[position : match.start()]))
+        parts.append(Tag("math", String(match.group(1))))
+        position = match.end()
+    parts.extend(_latex_keeping_edges(latex[position:]))
+    return Text(*parts)
+
+
+def _latex_keeping_edges(latex: str) -> list:
+    """``Text.from_latex`` drops a fragment's outer spaces; between two math parts they are words' spaces."""
+    if not latex:
+        return []
+    parts: list = [" "] if latex[0].isspace() else []
+    if latex.strip():
+        # Outside math, "\\$" is a dollar sign; pybtex's decoder would keep the backslash.
+        parts.append(Text.from_latex(latex.strip().replace("\\$", "$")))
+        if latex[-1].isspace():
+            parts.append(" ")
+    return parts
+
+
+@node
+def title_text(children, context):
+    """The title exactly as written, with its inline math."""
+    if children:
+        raise ValueError(children)
+    entry = context["entry"]
+    if "title" not in entry.fields:
+        raise FieldIsMissing("title", entry)
+    return latex_with_math(entry.fields["title"])
+
+
+def venue_field_name(entry: Entry) -> str | None:
+    return next((name for name in VENUE_FIELDS.get(entry.type, ()) if name in entry.fields), None)
+
+
+def publication_kind(entry: Entry) -> str:
+    """``conference``, ``journal``, ``preprint`` or ``other``: the type chips of the publication list."""
+    if entry.type in {"inproceedings", "conference", "proceedings"}:
+        return "conference"
+    venue = plain_field(entry, "journal").casefold()
+    if entry.type == "article" and venue and not re.search(r"\barxiv\b|\bcorr\b", venue):
+        return "journal"
+    if entry.type in {"article", "misc", "unpublished", "techreport"}:
+        return "preprint"
+    return "other"
+
+
 class PortfolioStyle(BaseStyle):
     """One template for every entry type: title. Authors. Venue, year. Award. Links."""
 
@@ -184,35 +342,71 @@ class PortfolioStyle(BaseStyle):
 
     #: Name variants of the site owner, set from ``portfolio_owner_names`` when Sphinx starts.
     owner_names: tuple[str, ...] = ("Kun Zhou",)
+    #: Authors shown before "+N more" in ``format_authors(truncate=True)``; 0 shows every author.
+    author_limit: int = 8
 
     def __init__(self, **kwargs) -> None:
         # pybtex looks the default label and sorting styles up by name while constructing.
         register_plugins()
         super().__init__(**kwargs)
 
-    def format_entry(self, label: str, entry: Entry, bib_data=None) -> FormattedEntry:
-        context = {"entry": entry, "style": self, "bib_data": bib_data}
-        return FormattedEntry(entry.key, self.entry_template(entry).format_data(context), label)
+    def _context(self, entry: Entry, bib_data=None) -> dict:
+        return {"entry": entry, "style": self, "bib_data": bib_data}
 
-    def entry_template(self, entry: Entry):
-        owner_keys = owner_name_keys(self.owner_names)
-        venue_field = next(
-            (name for name in VENUE_FIELDS.get(entry.type, ()) if name in entry.fields),
-            None,
+    def format_entry(self, label: str, entry: Entry, bib_data=None) -> FormattedEntry:
+        return FormattedEntry(entry.key, self.entry_template(entry).format_data(self._context(entry)), label)
+
+    def authors_template(self, truncate: bool = False):
+        return highlighted_names(
+            "author",
+            owner_keys=owner_name_keys(self.owner_names),
+            limit=self.author_limit if truncate else 0,
+            sep=", ",
+            sep2=" and ",
+            last_sep=", and ",
         )
+
+    def venue_template(self, entry: Entry):
+        venue_field = venue_field_name(entry)
         venue = [field(venue_field)] if venue_field else []
         if entry.type == "article":
             venue.append(optional[field("volume")])
         venue.append(optional[field("pages")])
+        return join(sep=", ")[*venue, field("year")]
+
+    def entry_template(self, entry: Entry):
         return toplevel[
-            sentence[field("title")],
-            sentence[
-                highlighted_names("author", owner_keys=owner_keys, sep=", ", sep2=" and ", last_sep=", and ")
-            ],
-            sentence[*venue, field("year")],
+            sentence[title_text],
+            sentence[self.authors_template()],
+            sentence[self.venue_template(entry)],
             optional[sentence[words["Award:", tag("strong")[field("award")]]]],
             link_list,
         ]
+
+    def format_title(self, entry: Entry) -> Text:
+        return title_text.format_data(self._context(entry))
+
+    def format_authors(self, entry: Entry, truncate: bool = False) -> Text:
+        """The author list; with ``truncate``, authors past ``author_limit`` are in ``author-hidden`` tags."""
+        if "author" not in entry.persons:
+            return Text()
+        return self.authors_template(truncate).format_data(self._context(entry))
+
+    def format_venue(self, entry: Entry) -> Text:
+        """``Full venue, pages, year`` (and the volume of a journal)."""
+        return self.venue_template(entry).format_data(self._context(entry))
+
+
+class PreviewStyle(PortfolioStyle):
+    """The preview of an inline citation: ``title — venue badge`` (or ``— venue, year``).
+
+    The text becomes a ``title`` attribute, where HTML writers turn line breaks into spaces, so the
+    parts are split at the last " — " instead.
+    """
+
+    def entry_template(self, entry: Entry):
+        where = field("venue_short") if "venue_short" in entry.fields else self.venue_template(entry)
+        return join[title_text, PREVIEW_SEPARATOR, where]
 
 
 class VenueLabelStyle(BaseLabelStyle):
@@ -246,18 +440,21 @@ def owner_name_keys(owner_names: tuple[str, ...]) -> frozenset[tuple[str, str]]:
 
 @functools.cache
 def register_plugins() -> None:
-    """Make the three plugins findable by name; registering twice is harmless."""
+    """Make the plugins findable by name; registering twice is harmless."""
     pybtex.plugin.register_plugin("pybtex.style.formatting", STYLE_NAME, PortfolioStyle)
     pybtex.plugin.register_plugin("pybtex.style.labels", STYLE_NAME, VenueLabelStyle)
     pybtex.plugin.register_plugin("pybtex.style.sorting", STYLE_NAME, NewestFirstSortingStyle)
+    pybtex.plugin.register_plugin("pybtex.style.formatting", PREVIEW_STYLE_NAME, PreviewStyle)
 
 
 def _apply_config(app: Sphinx, config: Config) -> None:
     PortfolioStyle.owner_names = tuple(config.portfolio_owner_names)
+    PortfolioStyle.author_limit = int(config.portfolio_author_limit)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     register_plugins()
     app.add_config_value("portfolio_owner_names", ("Kun Zhou",), "env", types=frozenset({list, tuple}))
+    app.add_config_value("portfolio_author_limit", 8, "env", types=frozenset({int}))
     app.connect("config-inited", _apply_config)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,6 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata, OptionSpec
 
 logger = logging.getLogger(__name__)
@@ -83,16 +84,12 @@ class ProfileCard(SphinxDirective):
 
     def photo_uri(self) -> str | None:
         """The first existing candidate, else the placeholder; source-relative, with ``/`` separators."""
-        config = self.config
-        srcdir = Path(self.env.srcdir)
-        candidates = [*config.portfolio_photo_candidates, config.portfolio_photo_placeholder]
-        # A photo dropped in later changes its folder's mtime, which makes Sphinx re-read this page.
-        for folder in sorted({str(Path(candidate).parent) for candidate in candidates}):
-            if (srcdir / folder).is_dir():
-                self.env.note_dependency(str(srcdir / folder))
-        for candidate in candidates:
-            if (srcdir / candidate).is_file():
-                return Path(candidate).as_posix()
+        chosen = choose_photo(self.env)
+        chosen_photos(self.env)[self.env.docname] = chosen
+        if chosen is not None:
+            self.env.note_dependency(str(Path(self.env.srcdir, chosen)))
+            return chosen
+        candidates = [*self.config.portfolio_photo_candidates, self.config.portfolio_photo_placeholder]
         logger.warning(
             "no profile photo: none of %s exists (set portfolio_photo_candidates or "
             "portfolio_photo_placeholder in conf.py)",
@@ -115,6 +112,41 @@ class ProfileCard(SphinxDirective):
         return links
 
 
+def choose_photo(env: BuildEnvironment) -> str | None:
+    config = env.config
+    for candidate in [*config.portfolio_photo_candidates, config.portfolio_photo_placeholder]:
+        if candidate and Path(env.srcdir, candidate).is_file():
+            return Path(candidate).as_posix()
+    return None
+
+
+def chosen_photos(env: BuildEnvironment) -> dict[str, str | None]:
+    """docname -> the photo its card shows, to notice when a better candidate appears or one goes."""
+    if not hasattr(env, "portfolio_profile_photos"):
+        env.portfolio_profile_photos = {}
+    return env.portfolio_profile_photos
+
+
+def outdated_by_new_photo(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Re-read a card's page when the photo it would choose is not the one it shows: a photo dropped
+    into _static/ is a new file, which no per-file dependency of the page can announce."""
+    current = choose_photo(env)
+    return [docname for docname, shown in chosen_photos(env).items() if shown != current]
+
+
+def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    chosen_photos(env).pop(docname, None)
+
+
+def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    mine = chosen_photos(env)
+    for docname, photo in chosen_photos(other).items():
+        if docname in docnames:
+            mine[docname] = photo
+
+
 def check_links(app: Sphinx, config: Config) -> None:
     """Fail early, naming the entry, when a profile link lacks a key."""
     for index, link in enumerate(config.portfolio_profile_links):
@@ -135,4 +167,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("portfolio_profile_links", [], "env", types=frozenset({list, tuple}))
     app.add_directive("profile-card", ProfileCard)
     app.connect("config-inited", check_links)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("env-get-outdated", outdated_by_new_photo)
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,184 @@
+"""The bibliography as visitors take it away: clean BibTeX and CSL-JSON, made from ``refs.bib``.
+
+"Clean" means our presentation fields (``venue_short``, ``code``, ``selected``, ...) are left out, so a
+copied entry is what a reader would paste into their own paper. The same writer serves the BibTeX
+toggle of each entry and the whole-bibliography download; CSL-JSON is the format of Zotero, Pandoc and
+citeproc. Both are written at the end of an HTML build, at ``portfolio_export_path`` + ``.bib``/``.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pybtex.database import Entry, Person
+from sphinx.util import logging
+
+from .bibstyle import (
+    MONTHS,
+    PRESENTATION_FIELDS,
+    entry_month,
+    entry_year,
+    latex_to_plain,
+    plain_field,
+    publication_kind,
+    venue_field_name,
+)
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+logger = logging.getLogger(__name__)
+
+MONTH_MACROS = {number: name for name, number in MONTHS.items() if len(name) == 3}
+
+# Where a field sits in a written entry; fields not listed follow in their order in refs.bib.
+FIELD_ORDER = (
+    "title",
+    "author",
+    "editor",
+    "booktitle",
+    "journal",
+    "volume",
+    "number",
+    "pages",
+    "publisher",
+    "address",
+    "year",
+    "month",
+)
+
+
+def person_bibtex(person: Person) -> str:
+    """``von Last, Jr, First``: the one BibTeX name form that never splits a surname wrongly."""
+    return str(person)
+
+
+def clean_fields(entry: Entry) -> list[tuple[str, str]]:
+    """The entry's (field, BibTeX value) pairs in a stable order, without our presentation fields."""
+    values: dict[str, str] = {}
+    for role, persons in entry.persons.items():
+        values[role.lower()] = " and ".join(person_bibtex(person) for person in persons)
+    for name, value in entry.fields.items():
+        if name.lower() not in PRESENTATION_FIELDS:
+            values[name.lower()] = value
+    ordered = [name for name in FIELD_ORDER if name in values]
+    ordered += [name for name in values if name not in FIELD_ORDER]
+    return [(name, values[name]) for name in ordered]
+
+
+def format_bibtex(entry: Entry) -> str:
+    """One entry as BibTeX: braces around values, the month as its macro (``nov``)."""
+    lines = [f"@{entry.original_type or entry.type}{{{entry.key},"]
+    for name, value in clean_fields(entry):
+        if name == "month" and (month := entry_month(entry)):
+            lines.append(f"  {name} = {MONTH_MACROS[month]},")
+        else:
+            lines.append(f"  {name} = {{{value}}},")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def bibliography_bibtex(entries: Iterable[Entry]) -> str:
+    return "\n\n".join(format_bibtex(entry) for entry in entries) + "\n"
+
+
+CSL_TYPES = {
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "proceedings": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "book": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "techreport": "report",
+}
+
+
+def csl_name(person: Person) -> dict[str, str]:
+    def plain(parts: list[str]) -> str:
+        return " ".join(latex_to_plain(part) for part in parts)
+
+    name = {"family": plain(person.prelast_names + person.last_names)}
+    if given := plain(person.first_names + person.middle_names):
+        name["given"] = given
+    if suffix := plain(person.lineage_names):
+        name["suffix"] = suffix
+    return name
+
+
+def csl_type(entry: Entry) -> str:
+    if entry.type == "article":
+        return "article-journal" if publication_kind(entry) == "journal" else "article"
+    return CSL_TYPES.get(entry.type, "article" if publication_kind(entry) == "preprint" else "document")
+
+
+def csl_item(entry: Entry) -> dict[str, Any]:
+    """One entry as a CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)."""
+    item: dict[str, Any] = {"id": entry.key, "type": csl_type(entry), "title": plain_field(entry, "title")}
+    for role, csl_role in (("author", "author"), ("editor", "editor")):
+        persons = [person for person in entry.persons.get(role, []) if str(person) != "others"]
+        if persons:
+            item[csl_role] = [csl_name(person) for person in persons]
+    if year := entry_year(entry):
+        item["issued"] = {"date-parts": [[year, month] if (month := entry_month(entry)) else [year]]}
+    if venue := venue_field_name(entry):
+        item["container-title"] = plain_field(entry, venue)
+    simple = {
+        "volume": "volume",
+        "number": "issue",
+        "publisher": "publisher",
+        "address": "publisher-place",
+        "abstract": "abstract",
+        "doi": "DOI",
+        "url": "URL",
+    }
+    for field_name, csl_field in simple.items():
+        if value := plain_field(entry, field_name).strip():
+            item[csl_field] = value
+    if pages := entry.fields.get("pages", "").strip():
+        item["page"] = re.sub(r"\s*-+\s*", "-", pages)
+    if (eprint := entry.fields.get("eprint", "").strip()) and entry.fields.get(
+        "archiveprefix", "arXiv"
+    ).casefold() == "arxiv":
+        item["number" if csl_type(entry) == "article" else "note"] = f"arXiv:{eprint}"
+        item.setdefault("URL", f"https://arxiv.org/abs/{eprint}")
+    return item
+
+
+def bibliography_csl_json(entries: Iterable[Entry]) -> str:
+    return json.dumps([csl_item(entry) for entry in entries], ensure_ascii=False, indent=2) + "\n"
+
+
+def export_entries(app: Sphinx) -> list[Entry]:
+    """Every entry of the configured bib files, newest first, as on the publications page."""
+    from .bibstyle import NewestFirstSortingStyle
+
+    domain = app.env.get_domain("cite")
+    return NewestFirstSortingStyle().sort(domain.bibdata.data.entries.values())
+
+
+def write_exports(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.format != "html" or not app.config.portfolio_export_path:
+        return
+    entries = export_entries(app)
+    base = Path(app.outdir, app.config.portfolio_export_path)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    for suffix, text in ((".bib", bibliography_bibtex(entries)), (".json", bibliography_csl_json(entries))):
+        target = base.with_name(base.name + suffix)
+        # Unchanged files keep their mtime, so a no-op build touches nothing a deploy would upload.
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("sphinxcontrib.bibtex")
+    app.setup_extension("portfolio.bibstyle")
+    app.add_config_value("portfolio_export_path", "publications/publications", "html", types=frozenset({str}))
+    app.connect("build-finished", write_exports)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

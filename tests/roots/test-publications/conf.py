@@ -1,0 +1,11 @@
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.publications"]
+exclude_patterns = ["_build"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "portfolio"
+bibtex_reference_style = "label"
+bibtex_cite_id = "{key}"
+bibtex_tooltips_style = "portfolio_preview"
+suppress_warnings = ["bibtex.duplicate_label"]
+portfolio_owner_names = ["Kun Zhou", "Zhou, K."]
+portfolio_author_limit = 4
+portfolio_export_path = "publications/all"
