@@ -206,9 +206,11 @@ def test_long_author_lists_hide_all_but_the_first_and_the_owner() -> None:
         "<author-hidden>, Author D, Author E, Author F, Author G, Author H, Author I</author-hidden>"
         ", <strong>Kun Zhou</strong><author-hidden>, Author J</author-hidden>"
     )
-    # Without truncation, or within the limit, every author shows.
+    # Without truncation, within the limit, or with only one name to hide, every author shows.
     assert "<author-hidden>" not in authors_html(entry, truncate=False, limit=3)
     assert "<author-hidden>" not in authors_html(entry, truncate=True, limit=11)
+    assert "<author-hidden>" not in authors_html(entry, truncate=True, limit=9)
+    assert "<author-hidden>" in authors_html(entry, truncate=True, limit=8)
 
 
 def test_a_truncated_list_that_ends_in_others_still_reads_et_al() -> None:

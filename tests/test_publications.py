@@ -122,7 +122,8 @@ def test_badges_venue_track_award_and_buttons(built) -> None:
         "Code": "https://github.com/RUCAIBox/JiuZhang3.0",
     }
     eacl = entries["zhou2024diffusion"]
-    assert eacl.select_one(".pub-award-badge").get_text() == "🏆 Evaluation and Model Insight Award"
+    assert eacl.select_one(".pub-award-badge").get_text() == "Evaluation and Model Insight Award"
+    assert eacl.select_one(".pub-award-badge .fa-trophy") is not None
     assert [a.get_text() for a in eacl.select("a.pub-link")] == ["PDF", "ACL Anthology"]
     assert entries["wang2023journal"].select_one("a.pub-link")["href"] == "https://example.org/paper?id=50%25"
 

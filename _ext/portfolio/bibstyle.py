@@ -224,8 +224,8 @@ def marks_used(entry: Entry) -> set[str]:
 def highlighted_names(children, context, role, owner_keys=frozenset(), limit=0, **join_kwargs):
     """Like pybtex's ``names``: the owner's name in ``<strong>``, marks in ``<sup>``.
 
-    With ``limit`` and more authors than that, the first ``limit`` authors and the owner stay visible;
-    the others are wrapped in ``author-hidden`` tags, which the page collapses behind "+N more".
+    With ``limit``, the first ``limit`` authors and the owner stay visible; when that leaves two or more
+    out, those are wrapped in ``author-hidden`` tags, which the page collapses behind "+N more".
     """
     if children:
         raise ValueError(children)
@@ -249,7 +249,8 @@ def highlighted_names(children, context, role, owner_keys=frozenset(), limit=0, 
             name = Text(name, Tag("sup", mark))
         formatted.append(name)
         visible.append(index < limit or key in owner_keys)
-    if limit and len(persons) > limit and not all(visible):
+    # Hiding a single name would save nothing: the "+1 more" button is as wide as the name.
+    if limit and visible.count(False) >= 2:
         parts = []
         for index, (name, shown) in enumerate(zip(formatted, visible, strict=True)):
             piece = Text(", ", name) if index else name

@@ -168,7 +168,10 @@ def badges(entry: Entry) -> nodes.paragraph:
     if track := plain_field(entry, "track").strip():
         line += nodes.inline("", track, classes=["pub-badge", "pub-track-badge"])
     if award := plain_field(entry, "award").strip():
-        line += nodes.inline("", f"🏆 {award}", classes=["pub-badge", "pub-award-badge"])
+        badge = nodes.inline("", "", classes=["pub-badge", "pub-award-badge"])
+        badge += nodes.inline("", "", classes=["fa-solid", "fa-trophy", "pub-award-icon"])
+        badge += nodes.Text(award)
+        line += badge
     return line
 
 
