@@ -51,12 +51,12 @@ class SiteBuild:
     stderr: str
 
 
-def build_site(srcdir: Path, outdir: Path, *extra: str) -> SiteBuild:
+def build_site(srcdir: Path, outdir: Path, *extra: str, ext_dir: Path = REPO / "_ext") -> SiteBuild:
     """Run the README's strict build on ``srcdir`` in a fresh process, as `make html` does."""
     # The test roots' conf.py files load our extensions by name, as the site's does after its sys.path line.
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "_ext"), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ext_dir), os.environ.get("PYTHONPATH")])),
     }
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", *extra, srcdir, outdir],

@@ -114,6 +114,24 @@ def test_incremental_build_equals_clean_build(
     assert_same_output(incremental, tmp_path / "clean")
 
 
+def test_a_change_to_our_style_code_rebuilds_what_it_rendered(project: Path, tmp_path: Path) -> None:
+    ext_dir = tmp_path / "ext"
+    shutil.copytree(REPO / "_ext", ext_dir, ignore=shutil.ignore_patterns("__pycache__"))
+    incremental = tmp_path / "incremental"
+    assert build_site(project, incremental, ext_dir=ext_dir).returncode == 0
+
+    edit(ext_dir / "portfolio" / "bibstyle.py", 'PREVIEW_SEPARATOR = " — "', 'PREVIEW_SEPARATOR = " | "')
+    again = build_site(project, incremental, ext_dir=ext_dir)
+    clean = build_site(project, tmp_path / "clean", "-E", ext_dir=ext_dir)
+
+    assert again.returncode == 0, again.stderr
+    assert clean.returncode == 0, clean.stderr
+    assert "Noise Is All You Need | arXiv preprint" in (incremental / "research.html").read_text(
+        encoding="utf-8"
+    )
+    assert_same_output(incremental, tmp_path / "clean")
+
+
 def test_a_retitled_entry_updates_every_page_that_shows_it(project: Path, tmp_path: Path) -> None:
     outdir = tmp_path / "out"
     assert build_site(project, outdir).returncode == 0

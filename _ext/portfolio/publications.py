@@ -671,6 +671,20 @@ def title_text(env: BuildEnvironment, docname: str) -> str:
 # -- Setup -------------------------------------------------------------------------
 
 
+def code_fingerprint() -> str:
+    """A digest of the code and assets that shape the pages: as a config value, a change to it makes
+    Sphinx re-read everything, since pickled doctrees hold what the old code rendered (and every page
+    links our CSS and JS with a checksum of their content)."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in [
+        *(here / module for module in ("bibstyle.py", "exports.py", "publications.py")),
+        *sorted(STATIC_DIR.iterdir()),
+    ]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def add_static_files(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
@@ -686,6 +700,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("portfolio.titles")
     app.add_config_value("portfolio_paper_dir", "publications", "env", types=frozenset({str}))
     app.add_config_value("portfolio_selected_field", "selected", "env", types=frozenset({str}))
+    # Not for conf.py: the fingerprint of our own code (see code_fingerprint).
+    app.add_config_value("portfolio_code_fingerprint", code_fingerprint(), "env", types=frozenset({str}))
     app.add_node(
         details,
         html=(visit_details_html, depart_details_html),
