@@ -10,12 +10,14 @@ BUILDDIR  ?= _build
 CHROMIUM  ?= $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser))
 export CHROMIUM
 
-.PHONY: help html serve test lint clean lock
+.PHONY: help html serve test check linkcheck lint clean lock
 
 help:
 	@echo "make html   build the site into $(BUILDDIR)/html (strict: warnings fail)"
 	@echo "make test   run the whole test suite (builds, browser tests included)"
 	@echo "make serve  live preview at http://127.0.0.1:8000 with sphinx-autobuild"
+	@echo "make check  check refs.bib (syntax, duplicates, fields, links) without building"
+	@echo "make linkcheck  check every external link (needs the network; CI runs it weekly)"
 	@echo "make lint   ruff check and format check"
 	@echo "make lock   re-resolve requirements.txt from pyproject.toml (needs the network)"
 	@echo "make clean  remove $(BUILDDIR)"
@@ -41,6 +43,12 @@ $(VENV)/.browser: $(VENV)/.installed
 
 test: $(VENV)/.browser
 	$(BIN)/python -m pytest
+
+check: $(VENV)/.installed
+	PYTHONPATH=_ext $(BIN)/python -m portfolio.biblint refs.bib
+
+linkcheck: $(VENV)/.installed
+	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -19,9 +19,11 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
     "portfolio.bibstyle",
-    "portfolio.bibcheck",
+    "portfolio.biblint",
     "portfolio.publications",
     "portfolio.profile",
+    "portfolio.reproducible",
+    "portfolio.assets",
 ]
 # Only the site's pages are sources: not the repository's own documents, tests or tool caches.
 exclude_patterns = [
@@ -85,6 +87,22 @@ portfolio_profile_links = [
     },
     {"name": "GitHub", "url": "https://github.com/Lancelot39", "icon": "fa-brands fa-github"},
 ]
+
+# -- Link check (make linkcheck; weekly in .github/workflows/linkcheck.yml) ----
+linkcheck_timeout = 30
+linkcheck_retries = 2
+linkcheck_workers = 4
+linkcheck_ignore = [
+    # These answer robots with 403/429 or a login wall, whatever the link's health.
+    r"https://scholar\.google\.com/.*",
+    r"https://www\.zhihu\.com/.*",
+    r"https://zhuanlan\.zhihu\.com/.*",
+    r"https://dl\.acm\.org/.*",
+    r"https://www\.linkedin\.com/.*",
+    r"mailto:.*",
+]
+# GitHub renders README anchors with JavaScript; the page exists, the anchor cannot be seen by a robot.
+linkcheck_anchors_ignore_for_url = [r"https://github\.com/.*"]
 
 # -- HTML output -------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from conftest import warnings_of
 from pybtex.database import parse_file, parse_string
 
-from portfolio.bibstyle import PRESENTATION_FIELDS, entry_month, entry_year
+from portfolio.bibstyle import PRESENTATION_FIELDS, entry_month, entry_year, is_safe_url, without_controls
 
 pytestmark = pytest.mark.sphinx("html", testroot="publications", freshenv=True)
 
@@ -30,6 +30,15 @@ def built(app):
 @pytest.fixture
 def bib(app):
     return parse_file(app.srcdir / "refs.bib")
+
+
+def clean(entry) -> dict[str, str]:
+    """What a visitor may copy: standard fields only, no control characters, no unsafe URL."""
+    return {
+        name: without_controls(value)
+        for name, value in entry.fields.items()
+        if name not in PRESENTATION_FIELDS and not (name == "url" and not is_safe_url(value))
+    }
 
 
 def entries_of(page: BeautifulSoup) -> dict[str, BeautifulSoup]:
@@ -147,9 +156,7 @@ def test_bibtex_toggle_holds_a_clean_entry_that_parses_back(built, bib) -> None:
         shown = parsed[key]
         assert not set(shown.fields) & PRESENTATION_FIELDS
         original = bib.entries[key]
-        assert {
-            name: value for name, value in original.fields.items() if name not in PRESENTATION_FIELDS
-        } == dict(shown.fields)
+        assert clean(original) == dict(shown.fields)
         assert [str(person) for person in shown.persons["author"]] == [
             str(person) for person in original.persons["author"]
         ]
@@ -193,8 +200,7 @@ def test_downloads_are_linked_and_the_bibtex_export_parses_back(built, bib) -> N
     exported = parse_file(built.outdir / "publications" / "all.bib").entries
     assert list(exported) == [item for item in entries_of(soup(built, "publications/index"))]
     for key, entry in bib.entries.items():
-        kept = {name: value for name, value in entry.fields.items() if name not in PRESENTATION_FIELDS}
-        assert dict(exported[key].fields) == kept
+        assert dict(exported[key].fields) == clean(entry)
         assert exported[key].persons.keys() == entry.persons.keys()
 
 
@@ -334,3 +340,31 @@ def test_keys_that_cannot_name_a_page_are_reported_and_still_listed(app) -> None
     assert titles["A Key With a Colon and a Slash"] is None
     assert (app.srcdir / "publications" / "index.md").read_text(encoding="utf-8").startswith("# Publications")
     assert (app.outdir / "publications" / "good2024.html").is_file()
+
+
+def test_a_hostile_entry_is_inert_on_every_path(built) -> None:
+    """Quotes, </script>, a javascript: URL and a control character, through HTML text, attributes, meta tags,
+    the BibTeX block, the CSL-JSON and BibTeX downloads and the paper page."""
+    shown = '<script>alert("x")</script> Injection'
+    paper_html = (built.outdir / "publications" / "evil2022script.html").read_text(encoding="utf-8")
+    list_html = (built.outdir / "publications" / "index.html").read_text(encoding="utf-8")
+    for html in (paper_html, list_html):
+        assert "\x07" not in html
+        assert "<script>alert" not in html
+        assert "javascript:" not in html
+    paper = BeautifulSoup(paper_html, "html.parser")
+    assert paper.select_one("h1").get_text().rstrip("¶") == shown
+    assert paper.select_one('meta[name="citation_title"]')["content"] == shown
+    assert paper.select_one("title").get_text().startswith(shown)
+    assert [script.get("src") for script in paper.select("script") if not script.get("src")] == [None] * len(
+        [script for script in paper.select("script") if not script.get("src")]
+    )
+    assert all("alert" not in script.get_text() for script in paper.select("script"))
+    assert paper.select_one("#bibtex pre").get_text().splitlines()[1] == f"  title = {{{shown}}},"
+    items = json.loads((built.outdir / "publications" / "all.json").read_text(encoding="utf-8"))
+    assert next(item for item in items if item["id"] == "evil2022script")["title"] == shown
+    exported = parse_file(built.outdir / "publications" / "all.bib").entries["evil2022script"]
+    assert exported.fields["title"] == shown
+    assert (
+        "url" not in {name.lower() for name in exported.fields} or "javascript" not in exported.fields["url"]
+    )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pybtex.errors
+from pybtex.database import BibliographyDataError
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 from sphinx.util import logging
@@ -59,19 +60,43 @@ class SyntaxProblem:
 def find_syntax_problem(
     path: Path, encoding: str = "utf-8-sig", display: Path | None = None
 ) -> SyntaxProblem | None:
-    """Parse ``path`` strictly; describe the first syntax error (naming ``display``), or return None."""
+    """The first syntax error of ``path`` (naming ``display``), or None."""
+    problems = find_syntax_problems(path, encoding, display)
+    return problems[0] if problems else None
+
+
+def find_syntax_problems(
+    path: Path, encoding: str = "utf-8-sig", display: Path | None = None
+) -> list[SyntaxProblem]:
+    """Every syntax error of ``path``: pybtex skips a broken entry and reads on, so all are found at once.
+
+    Data errors (a repeated key) are left to :mod:`portfolio.biblint`, which names both lines.
+    """
     shown = display or path
     try:
         text = path.read_text(encoding=encoding)
     except (OSError, UnicodeDecodeError) as exc:
-        return SyntaxProblem(shown, None, f"cannot read the file: {exc}")
+        return [SyntaxProblem(shown, None, f"cannot read the file: {exc}")]
+    problems = []
+    for error in parse_errors(text):
+        if isinstance(error, PybtexSyntaxError):
+            message = str(error).split(": ", 1)[-1]
+            entry_line, entry_key = _entry_before(text, error.lineno)
+            problems.append(SyntaxProblem(shown, error.lineno, message, entry_line, entry_key))
+    return problems
+
+
+def parse_errors(text: str) -> list[Exception]:
+    """What pybtex objects to in ``text``, read leniently so that one error does not hide the next."""
+    strict, captured = pybtex.errors.strict, pybtex.errors.captured_errors
+    pybtex.errors.set_strict_mode(False)
+    pybtex.errors.captured_errors = []
     try:
         Parser().parse_string(text)
-    except PybtexSyntaxError as exc:
-        message = str(exc).split(": ", 1)[-1]
-        entry_line, entry_key = _entry_before(text, exc.lineno)
-        return SyntaxProblem(shown, exc.lineno, message, entry_line, entry_key)
-    return None
+        return list(pybtex.errors.captured_errors)
+    finally:
+        pybtex.errors.set_strict_mode(strict)
+        pybtex.errors.captured_errors = captured
 
 
 def _entry_before(text: str, lineno: int | None) -> tuple[int | None, str | None]:
@@ -88,19 +113,24 @@ def _entry_before(text: str, lineno: int | None) -> tuple[int | None, str | None
 
 
 def check_bibfiles(app: Sphinx) -> None:
-    broken = False
+    lenient = False
     for name in app.config.bibtex_bibfiles:
         path = Path(app.srcdir, name)
         if not path.is_file():
             continue  # sphinxcontrib-bibtex reports a missing file itself
-        problem = find_syntax_problem(path, app.config.bibtex_encoding)
-        if problem is not None:
+        text = path.read_text(encoding=app.config.bibtex_encoding)
+        errors = parse_errors(text)
+        for problem in find_syntax_problems(path, app.config.bibtex_encoding):
             logger.warning(
                 problem.description, location=problem.location, type="portfolio", subtype="bibtex_syntax"
             )
-            broken = True
-    if broken:
-        # Reported above: let pybtex skip the broken entry instead of raising from
+        if "portfolio.biblint" not in app.extensions:
+            for error in errors:
+                if isinstance(error, BibliographyDataError):
+                    logger.warning(str(error), location=str(path), type="portfolio", subtype="bibtex_data")
+        lenient = lenient or bool(errors)
+    if lenient:
+        # Reported above (or by biblint): let pybtex skip what it cannot take instead of raising from
         # sphinxcontrib-bibtex's handler, so the rest of the site still builds.
         pybtex.errors.set_strict_mode(False)
         pybtex.errors.captured_errors = []
@@ -114,7 +144,7 @@ def restore_strict_parsing(app: Sphinx) -> None:
 def main(argv: list[str] | None = None) -> int:
     """``python -m portfolio.bibcheck refs.bib ...``: the same check without building the site."""
     paths = [Path(arg) for arg in (sys.argv[1:] if argv is None else argv)] or [Path("refs.bib")]
-    problems = [problem for path in paths if (problem := find_syntax_problem(path)) is not None]
+    problems = [problem for path in paths for problem in find_syntax_problems(path)]
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 STYLE_NAME = "portfolio"
 PREVIEW_STYLE_NAME = "portfolio_preview"
 PREVIEW_SEPARATOR = " — "
+# A key becomes a file name, a URL and an anchor: keep it to characters that are safe in all three.
+SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 MONTHS = {
     name: number
@@ -84,10 +86,19 @@ VENUE_FIELDS: dict[str, tuple[str, ...]] = {
 PLAIN_TEXT = PlainTextBackend()
 
 
+# C0 control characters (but tab and newline) and DEL: invisible in a bib file, invalid in HTML and XML.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(text: str) -> str:
+    """The text minus control characters (the bib linter reports them; the pages never carry them)."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 @functools.lru_cache(maxsize=8192)
 def latex_to_plain(latex: str) -> str:
     """``{\\"o}`` -> ``ö``: BibTeX field text as a reader sees it."""
-    return Text.from_latex(latex).render(PLAIN_TEXT)
+    return Text.from_latex(without_controls(latex)).render(PLAIN_TEXT)
 
 
 def person_key(person: Person) -> tuple[str, str]:
@@ -283,7 +294,7 @@ PROTECTED_MATH = re.compile(r"\{\s*(?<!\\)\$([^{}]+?)(?<!\\)\$\s*\}")
 def latex_with_math(latex: str) -> Text:
     """Rich text of a LaTeX field whose ``$...$`` parts stay TeX, in a ``math`` tag (typeset by MathJax)."""
     # "{$\\ell_1$}" protects the math's case; the braces must not be split from each other.
-    latex = PROTECTED_MATH.sub(r"$\1$", latex)
+    latex = PROTECTED_MATH.sub(r"$\1$", without_controls(latex))
     parts: list = []
     position = 0
     for match in INLINE_MATH.finditer(latex):

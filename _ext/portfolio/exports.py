@@ -22,10 +22,12 @@ from .bibstyle import (
     PRESENTATION_FIELDS,
     entry_month,
     entry_year,
+    is_safe_url,
     latex_to_plain,
     plain_field,
     publication_kind,
     venue_field_name,
+    without_controls,
 )
 
 if TYPE_CHECKING:
@@ -64,8 +66,11 @@ def clean_fields(entry: Entry) -> list[tuple[str, str]]:
     for role, persons in entry.persons.items():
         values[role.lower()] = " and ".join(person_bibtex(person) for person in persons)
     for name, value in entry.fields.items():
-        if name.lower() not in PRESENTATION_FIELDS:
-            values[name.lower()] = value
+        if name.lower() in PRESENTATION_FIELDS:
+            continue
+        if name.lower() == "url" and not is_safe_url(value.strip()):
+            continue  # never hand a visitor a javascript: or data: link (the bib linter reports it)
+        values[name.lower()] = value
     ordered = [name for name in FIELD_ORDER if name in values]
     ordered += [name for name in values if name not in FIELD_ORDER]
     return [(name, values[name]) for name in ordered]
@@ -78,7 +83,7 @@ def format_bibtex(entry: Entry) -> str:
         if name == "month" and (month := entry_month(entry)):
             lines.append(f"  {name} = {MONTH_MACROS[month]},")
         else:
-            lines.append(f"  {name} = {{{value}}},")
+            lines.append(f"  {name} = {{{without_controls(value)}}},")
     lines.append("}")
     return "\n".join(lines)
 

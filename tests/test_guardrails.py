@@ -1,0 +1,185 @@
+"""Guardrails for editing the real site by pull request: reproducible builds, incremental builds that equal
+clean ones after each kind of edit, missing images that fail the build, no request to another host, and the
+pinned dependency set actually installed."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import REPO, SiteBuild, build_site
+from test_rebuilds import assert_same_output, output_files
+
+pytestmark = pytest.mark.site
+
+
+@pytest.fixture(scope="module")
+def built(site: SiteBuild) -> Path:
+    assert site.returncode == 0, site.stderr
+    return site.outdir
+
+
+def html_files(outdir: Path) -> list[Path]:
+    return sorted(path for path in outdir.rglob("*.html") if "_static" not in path.parts)
+
+
+# -- Reproducible --------------------------------------------------------------------------------------
+
+
+def test_two_clean_builds_are_byte_identical(site_copy: Path, tmp_path: Path) -> None:
+    first = build_site(site_copy, tmp_path / "first")
+    second = build_site(site_copy, tmp_path / "second")
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert_same_output(tmp_path / "first", tmp_path / "second")
+    # Not only HTML: the feeds of papers a reference manager takes away are the same bytes too.
+    assert (tmp_path / "first" / "publications" / "kun-zhou-publications.json").is_file()
+
+
+def test_the_copyright_year_follows_source_date_epoch(site_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "946684800")  # 2000-01-01
+    result = build_site(site_copy, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    home = BeautifulSoup((tmp_path / "out" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.select_one(".copyright").get_text(" ", strip=True) == "© Copyright 2000, Kun Zhou (周昆)."
+
+
+def test_without_source_date_epoch_the_year_of_the_last_commit_is_used(tmp_path: Path) -> None:
+    from portfolio.reproducible import last_commit_time
+
+    stamp = last_commit_time(REPO)
+    assert stamp is not None
+    assert stamp.isdigit()
+    assert last_commit_time(tmp_path) is None  # not a checkout: Sphinx's own default applies
+
+
+# -- Incremental builds equal clean builds, for each kind of edit ------------------------------------
+
+
+def edit_page(src: Path) -> None:
+    path = src / "posts.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("# ", "# Zhihu ", 1), encoding="utf-8")
+
+
+def edit_bib(src: Path) -> None:
+    path = src / "refs.bib"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{ACL 2025}", "{ACL 2025 Oral}", 1), encoding="utf-8")
+
+
+def edit_conf(src: Path) -> None:
+    path = src / "conf.py"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("portfolio_author_limit = 8", "portfolio_author_limit = 5"), encoding="utf-8"
+    )
+
+
+def edit_template(src: Path) -> None:
+    path = src / "_templates" / "layout.html"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{{ super() }}", "{{ super() }}<!-- layout edited -->"), encoding="utf-8")
+
+
+def edit_css(src: Path) -> None:
+    path = src / "_static" / "custom.css"
+    path.write_text(path.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [edit_page, edit_bib, edit_conf, edit_template, edit_css])
+def test_an_incremental_build_after_one_edit_equals_a_clean_build(
+    site_copy: Path, tmp_path: Path, change
+) -> None:
+    incremental = tmp_path / "incremental"
+    assert build_site(site_copy, incremental).returncode == 0
+    before = output_files(incremental)
+    change(site_copy)
+    again = build_site(site_copy, incremental)
+    clean = build_site(site_copy, tmp_path / "clean", "-E")
+    assert again.returncode == 0, again.stderr
+    assert clean.returncode == 0, clean.stderr
+    assert output_files(incremental) != before, "the edit should show in the output"
+    assert_same_output(incremental, tmp_path / "clean")
+
+
+# -- Pages and links -----------------------------------------------------------------------------------
+
+
+def test_a_missing_image_fails_the_build_naming_the_page_and_line(site_copy: Path, tmp_path: Path) -> None:
+    page = site_copy / "projects" / "llmbook.md"
+    lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+    heading = lines.index("# LLMBook\n")
+    lines.insert(heading + 1, "\n![The book's cover](cover.png)\n")
+    page.write_text("".join(lines), encoding="utf-8")
+    image_line = heading + 3  # 1-based: the heading's line, a blank line, the image
+    result = build_site(site_copy, tmp_path / "out")
+    assert result.returncode != 0
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1, warnings
+    assert re.search(
+        rf"projects/llmbook\.md:{image_line}: WARNING: image file not readable: projects/cover\.png",
+        warnings[0],
+    )
+    # Nothing else is lost: the page and its text are still built.
+    assert "LLMBook" in (tmp_path / "out" / "projects" / "llmbook.html").read_text(encoding="utf-8")
+
+
+def test_no_page_loads_anything_from_another_host(built: Path) -> None:
+    for path in html_files(built):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        loaded = [tag.get("src") for tag in soup.select("script[src], img[src], iframe[src], source[src]")]
+        loaded += [tag.get("href") for tag in soup.select('link[rel~="stylesheet"], link[rel~="preload"]')]
+        remote = [url for url in loaded if url and urlparse(url).netloc]
+        assert remote == [], path.relative_to(built)
+        for style in soup.select("style"):
+            assert not re.search(r"url\(\s*['\"]?(https?:)?//", style.get_text()), path.relative_to(built)
+    for css in (built / "_static").rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        assert not re.search(r"@import\s+url\(\s*['\"]?https?://", text), css.name
+
+
+def test_links_that_open_a_new_tab_cannot_reach_back(built: Path) -> None:
+    checked = 0
+    for path in html_files(built):
+        for link in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select(
+            'a[target="_blank"]'
+        ):
+            assert {"noopener", "noreferrer"} & set(link.get("rel", [])), (path.name, link.get("href"))
+            checked += 1
+    assert checked > 0  # the navbar's profile icons open a new tab
+
+
+# -- Pinned dependencies ------------------------------------------------------------------------------
+
+
+def test_the_installed_packages_are_the_pinned_ones() -> None:
+    pins = {}
+    for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.lower().replace("_", "-")] = version
+    installed = {
+        dist.metadata["Name"].lower().replace("_", "-"): dist.version for dist in metadata.distributions()
+    }
+    mismatched = {
+        name: (version, installed.get(name))
+        for name, version in pins.items()
+        if installed.get(name) != version
+    }
+    assert mismatched == {}
+    assert {"sphinx", "sphinxcontrib-bibtex", "pybtex", "pydata-sphinx-theme", "myst-parser"} <= pins.keys()
+
+
+def test_read_the_docs_and_ci_install_the_same_pins() -> None:
+    rtd = (REPO / ".readthedocs.yaml").read_text(encoding="utf-8")
+    assert re.search(r"requirements:\s*requirements\.txt", rtd)
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "--requirement requirements.txt" in makefile
+    assert shutil.which("make") or os.name != "posix"
