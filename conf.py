@@ -24,6 +24,7 @@ extensions = [
     "portfolio.profile",
     "portfolio.reproducible",
     "portfolio.assets",
+    "portfolio.rawhtml",
 ]
 # Only the site's pages are sources: not the repository's own documents, tests or tool caches.
 exclude_patterns = [

@@ -183,3 +183,42 @@ def test_read_the_docs_and_ci_install_the_same_pins() -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert "--requirement requirements.txt" in makefile
     assert shutil.which("make") or os.name != "posix"
+
+
+def test_hostile_front_matter_is_escaped_and_javascript_links_are_not_links(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    page = site_copy / "posts.md"
+    text = page.read_text(encoding="utf-8")
+    hostile = '\\"><script>alert(1)</script> & \\"quoted\\"'
+    text = re.sub(r'description: ".*"', lambda _: f'description: "{hostile}"', text, count=1)
+    page.write_text(text + "\nSee [this](javascript:alert(1)).\n", encoding="utf-8")
+    result = build_site(site_copy, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "posts.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one('meta[name="description"]')["content"] == '"><script>alert(1)</script> & "quoted"'
+    assert "<script>alert" not in html
+    assert not [a for a in soup.select("a[href]") if a["href"].lower().startswith("javascript:")]
+
+
+def test_raw_html_in_a_page_fails_the_build_naming_page_and_line(site_copy: Path, tmp_path: Path) -> None:
+    page = site_copy / "posts.md"
+    text = page.read_text(encoding="utf-8")
+    line = text.count("\n") + 2
+    page.write_text(text + '\n<font color="red" onclick="steal()">Hiring!</font>\n', encoding="utf-8")
+    result = build_site(site_copy, tmp_path / "out")
+    assert result.returncode != 0
+    warnings = [entry for entry in result.stderr.splitlines() if "WARNING" in entry]
+    assert warnings
+    assert all(f"posts.md:{line}: WARNING: raw HTML " in entry for entry in warnings), warnings
+    assert all(entry.endswith("[portfolio.raw_html]") for entry in warnings)
+
+
+def test_a_control_character_in_front_matter_fails_the_build(site_copy: Path, tmp_path: Path) -> None:
+    page = site_copy / "posts.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("Zhihu posts by", "Zhihu\u0007 posts by", 1), encoding="utf-8")
+    result = build_site(site_copy, tmp_path / "out")
+    assert result.returncode != 0
+    assert "posts.md:1: WARNING: Malformed YAML [myst.topmatter]" in result.stderr
