@@ -10,13 +10,14 @@ BUILDDIR  ?= _build
 CHROMIUM  ?= $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser))
 export CHROMIUM
 
-.PHONY: help html serve test check linkcheck lint clean lock
+.PHONY: help html serve test check tidy tidy-check linkcheck lint clean lock
 
 help:
 	@echo "make html   build the site into $(BUILDDIR)/html (strict: warnings fail)"
 	@echo "make test   run the whole test suite (builds, browser tests included)"
 	@echo "make serve  live preview at http://127.0.0.1:8000 with sphinx-autobuild"
 	@echo "make check  check refs.bib (syntax, duplicates, fields, links) without building"
+	@echo "make tidy   rewrite refs.bib canonically and normalise pasted entries"
 	@echo "make linkcheck  check every external link (needs the network; CI runs it weekly)"
 	@echo "make lint   ruff check and format check"
 	@echo "make lock   re-resolve requirements.txt from pyproject.toml (needs the network)"
@@ -46,6 +47,12 @@ test: $(VENV)/.browser
 
 check: $(VENV)/.installed
 	PYTHONPATH=_ext $(BIN)/python -m portfolio.biblint refs.bib
+
+tidy: $(VENV)/.installed
+	PYTHONPATH=_ext $(BIN)/python -m portfolio.bibtidy refs.bib
+
+tidy-check: $(VENV)/.installed
+	PYTHONPATH=_ext $(BIN)/python -m portfolio.bibtidy --check refs.bib
 
 linkcheck: $(VENV)/.installed
 	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
