@@ -17,10 +17,12 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "sphinx_copybutton",
+    "sphinx_last_updated_by_git",
     "sphinxcontrib.bibtex",
     "portfolio.bibstyle",
     "portfolio.biblint",
     "portfolio.publications",
+    "portfolio.news",
     "portfolio.profile",
     "portfolio.reproducible",
     "portfolio.assets",
@@ -42,6 +44,11 @@ suppress_warnings = [
     # Citation labels are venue badges ("ACL 2024"), shared by papers of one venue on purpose;
     # links and anchors use the unique bib key, so a shared label is never ambiguous to follow.
     "bibtex.duplicate_label",
+    # "Last updated" dates come from git; a copy without history (a tarball, a shallow clone) builds
+    # the same site without them instead of failing.
+    "git.subprocess_error",
+    "git.command_not_found",
+    "git.too_shallow",
 ]
 
 # -- MyST --------------------------------------------------------------------
@@ -67,6 +74,11 @@ portfolio_export_path = "publications/kun-zhou-publications"
 portfolio_author_limit = 8
 # Entries with `selected = {true}` are listed on the home page.
 portfolio_selected_field = "selected"
+
+# -- News --------------------------------------------------------------------
+# news.yaml feeds the home page, news.md and the Atom feed news.xml, whose links must be absolute:
+# Read the Docs' canonical URL when it builds, else this address (local builds).
+portfolio_site_url = "https://kunzhou.readthedocs.io/en/latest/"
 
 # -- Owner -------------------------------------------------------------------
 portfolio_owner_names = ["Kun Zhou", "K. Zhou", "Zhou, Kun"]
@@ -117,7 +129,16 @@ html_show_sourcelink = False
 html_show_sphinx = False
 # Read the Docs sets the canonical URL of the version it builds.
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
-html_context = {"default_mode": "auto"}
+html_context = {
+    "default_mode": "auto",
+    # The repository of this site, for "Edit on GitHub" (change these if it moves).
+    "github_user": "Lancelot39",
+    "github_repo": "kunzhou-site",
+    "github_version": "main",
+    "doc_path": "",
+}
+# "Last updated" under each page: the date of the last commit that touched its source.
+html_last_updated_fmt = "%b %d, %Y"
 # Every page is one click from the navbar; a left column would only be empty space.
 html_sidebars = {"**": []}
 html_theme_options = {
@@ -138,6 +159,8 @@ html_theme_options = {
     },
     "show_prev_next": False,
     "show_toc_level": 2,
+    "use_edit_page_button": True,
+    "article_footer_items": ["last-updated", "edit-this-page"],
     "footer_start": ["copyright"],
     "footer_center": [],
     "footer_end": [],

@@ -1,5 +1,6 @@
 """The bib tidier: the real refs.bib is tidy, tidying loses nothing and is idempotent, pasted entries from
-Scholar, the ACL Anthology, arXiv and DBLP (tests/data/pasted/) become entries of ours, bad input is refused."""
+Scholar, the ACL Anthology, arXiv and DBLP (tests/data/pasted/) become entries of ours, bad input is
+refused."""
 
 from __future__ import annotations
 
@@ -125,8 +126,8 @@ def test_a_cited_key_is_reported_not_renamed() -> None:
     result = tidy_text(text, cited={"chen-etal-2024-improving"})
     assert "chen-etal-2024-improving" in parse_string(result.text, "bibtex").entries
     assert (
-        "chen-etal-2024-improving: key 'chen-etal-2024-improving' breaks the naming rule but is cited on a page: "
-        "rename it to 'chen2024improving' here and in the pages"
+        "chen-etal-2024-improving: key 'chen-etal-2024-improving' breaks the naming rule but is cited on a "
+        "page: rename it to 'chen2024improving' here and in the pages"
     ) in result.changes
 
 

@@ -19,6 +19,7 @@ PAGES = [
     "projects/llmsurvey.html",
     "cv.html",
     "posts.html",
+    "news.html",
     "publications/zhou2024jiuzhang3.html",
 ]
 PHONE = {"width": 375, "height": 812}

@@ -22,6 +22,7 @@ TOP_LEVEL_PAGES = {
     "Research": "research/index.html",
     "Publications": "publications/index.html",
     "Projects": "projects/index.html",
+    "News": "news.html",
     "CV": "cv.html",
     "Posts": "posts.html",
 }

@@ -125,7 +125,32 @@ VENUES = (
 )
 KEY_RULE = re.compile(r"[a-z]+\d{4}[a-z0-9]+")
 STOP_WORDS = frozenset(
-    "a an the on of in for and to with via from by at is are towards toward how what when why do does".split()
+    {
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "in",
+        "for",
+        "and",
+        "to",
+        "with",
+        "via",
+        "from",
+        "by",
+        "at",
+        "is",
+        "are",
+        "towards",
+        "toward",
+        "how",
+        "what",
+        "when",
+        "why",
+        "do",
+        "does",
+    }
 )
 
 
@@ -188,9 +213,7 @@ def _trailing_comments(lines: list[str]) -> list[str]:
     for line in reversed(lines):
         if line.strip().startswith("%"):
             comments.insert(0, line.strip())
-        elif line.strip():
-            break
-        elif comments:
+        elif line.strip() or comments:
             break
     return comments
 

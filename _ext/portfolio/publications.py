@@ -94,7 +94,7 @@ class cited_on(nodes.General, nodes.Element):
 
 
 class paper_link(nodes.General, nodes.Inline, nodes.TextElement):
-    """Placeholder for a link to the page ``docname``, keeping its rich content."""
+    """Placeholder for a link to the page ``docname`` (a paper's, mostly), keeping its rich content."""
 
 
 class export_link(nodes.General, nodes.Inline, nodes.TextElement):
@@ -157,7 +157,7 @@ def paper_docname(env: BuildEnvironment, key: str) -> str | None:
 
 
 def doc_link(docname: str, content: Sequence[Node]) -> paper_link:
-    """A link to a paper page around rich content (math included), resolved when writing."""
+    """A link to a page (a paper's, the News page) around rich content (math too), resolved when writing."""
     return paper_link("", "", *content, docname=docname)
 
 
@@ -492,7 +492,7 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
         target = placeholder["docname"]
         if target not in env.all_docs:
             logger.warning(
-                "no page %r for this paper",
+                "no page %r to link to",
                 target,
                 location=placeholder,
                 type="portfolio",
@@ -669,6 +669,43 @@ def title_text(env: BuildEnvironment, docname: str) -> str:
     return title.astext() if title is not None else docname
 
 
+# -- "Edit on GitHub" for a generated page --------------------------------------------
+
+
+def entry_source(app: Sphinx, pagename: str) -> tuple[str, str] | None:
+    """(refs.bib relative to the source folder, line) of a paper page's entry, or None."""
+    if pagename not in getattr(app.env, "portfolio_paper_docs", ()):
+        return None
+    location = entry_location(cite_domain(app.env).bibdata, pagename.rsplit("/", 1)[-1])
+    if location is None:
+        return None
+    path, _, line = location.rpartition(":")
+    return Path(path).resolve().relative_to(Path(app.srcdir).resolve()).as_posix(), line
+
+
+def source_is_the_entry(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """A paper page's source is generated and untracked: its source, for the theme's edit button, is refs.bib.
+
+    Runs after sphinx-last-updated-by-git (which drops the source of an untracked page) and before the
+    theme, which keeps the edit button only for a page with a source.
+    """
+    if found := entry_source(app, pagename):
+        context["sourcename"] = found[0]
+        context["page_source_suffix"] = Path(found[0]).suffix
+
+
+def edit_link_to_the_entry(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The edit link of a paper page shows its entry in refs.bib, at its line."""
+    html_context = app.config.html_context
+    user, repo = html_context.get("github_user"), html_context.get("github_repo")
+    if not (user and repo) or not (found := entry_source(app, pagename)):
+        return
+    version = html_context.get("github_version", "main")
+    folder = html_context.get("doc_path", "")
+    url = f"https://github.com/{user}/{repo}/blob/{version}/{folder}{found[0]}#L{found[1]}"
+    context["get_edit_provider_and_url"] = lambda: ("GitHub", url)
+
+
 # -- Setup -------------------------------------------------------------------------
 
 
@@ -725,6 +762,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("publications", PublicationList)
     app.add_directive("paper", Paper)
     app.connect("doctree-resolved", resolve_placeholders)
+    # Same priority as sphinx-last-updated-by-git and the theme: it runs between them as conf.py lists
+    # the extensions (sphinx_last_updated_by_git first; the theme is set up last).
+    app.connect("html-page-context", source_is_the_entry)
+    # After the theme has made its own edit link.
+    app.connect("html-page-context", edit_link_to_the_entry, priority=600)
     # After sphinxcontrib-bibtex has loaded the bib files (its handler runs at the default priority).
     app.connect("builder-inited", write_paper_stubs, priority=600)
     app.connect("builder-inited", add_static_files)
