@@ -49,6 +49,8 @@ suppress_warnings = [
     "git.subprocess_error",
     "git.command_not_found",
     "git.too_shallow",
+    # A missing dependency (an image) is reported by Sphinx itself, with the page and line.
+    "git.dependency_not_found",
 ]
 
 # -- MyST --------------------------------------------------------------------
@@ -139,6 +141,8 @@ html_context = {
 }
 # "Last updated" under each page: the date of the last commit that touched its source.
 html_last_updated_fmt = "%b %d, %Y"
+# Paper pages come from generated, untracked stubs: keep their edit button (it opens the refs.bib entry).
+git_untracked_show_sourcelink = True
 # Every page is one click from the navbar; a left column would only be empty space.
 html_sidebars = {"**": []}
 html_theme_options = {

@@ -283,3 +283,31 @@ def test_zhihu_posts_page(built: Path) -> None:
         "https://zhuanlan.zhihu.com/p/356415715",
     ]
     assert {a.get("lang") for a in links} == {"zh"}
+
+
+def test_pages_link_their_source_for_editing_and_show_the_last_commit_date(built: Path) -> None:
+    import datetime as dt
+    import subprocess
+
+    cv = page(built, "cv.html")
+    assert (
+        cv.select_one(".editthispage a")["href"]
+        == "https://github.com/Lancelot39/kunzhou-site/edit/main/cv.md"
+    )
+    stamp = subprocess.run(
+        ["git", "log", "-1", "--format=%ct", "--", "cv.md"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if stamp:  # a checkout with history; without it the date is left out and the build still succeeds
+        date = dt.datetime.fromtimestamp(int(stamp), dt.UTC).strftime("%b %d, %Y")
+        assert cv.select_one(".last-updated").get_text(strip=True) == f"Last updated on {date}."
+    # A paper page's source is generated: its edit link opens its entry in refs.bib, at its line.
+    text = (REPO / "refs.bib").read_text(encoding="utf-8")
+    line = text[: text.index("@inproceedings{zhou2024jiuzhang3,")].count("\n") + 1
+    paper = page(built, "publications/zhou2024jiuzhang3.html")
+    assert paper.select_one(".editthispage a")["href"] == (
+        f"https://github.com/Lancelot39/kunzhou-site/blob/main/refs.bib#L{line}"
+    )

@@ -683,17 +683,6 @@ def entry_source(app: Sphinx, pagename: str) -> tuple[str, str] | None:
     return Path(path).resolve().relative_to(Path(app.srcdir).resolve()).as_posix(), line
 
 
-def source_is_the_entry(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """A paper page's source is generated and untracked: its source, for the theme's edit button, is refs.bib.
-
-    Runs after sphinx-last-updated-by-git (which drops the source of an untracked page) and before the
-    theme, which keeps the edit button only for a page with a source.
-    """
-    if found := entry_source(app, pagename):
-        context["sourcename"] = found[0]
-        context["page_source_suffix"] = Path(found[0]).suffix
-
-
 def edit_link_to_the_entry(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The edit link of a paper page shows its entry in refs.bib, at its line."""
     html_context = app.config.html_context
@@ -762,10 +751,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("publications", PublicationList)
     app.add_directive("paper", Paper)
     app.connect("doctree-resolved", resolve_placeholders)
-    # Same priority as sphinx-last-updated-by-git and the theme: it runs between them as conf.py lists
-    # the extensions (sphinx_last_updated_by_git first; the theme is set up last).
-    app.connect("html-page-context", source_is_the_entry)
-    # After the theme has made its own edit link.
+    # After the theme has made its own edit link (which would name the generated stub).
     app.connect("html-page-context", edit_link_to_the_entry, priority=600)
     # After sphinxcontrib-bibtex has loaded the bib files (its handler runs at the default priority).
     app.connect("builder-inited", write_paper_stubs, priority=600)
