@@ -170,3 +170,17 @@ def test_an_item_appears_on_its_date_in_an_incremental_build(tmp_path: Path) -> 
     assert "has not happened yet" in (outdir / "news.html").read_text(encoding="utf-8")
     assert "has not happened yet" in (outdir / "index.html").read_text(encoding="utf-8")
     assert "has not happened yet" in (outdir / "news.xml").read_text(encoding="utf-8")
+
+
+def test_a_control_character_or_script_in_news_yaml_is_caught_or_escaped() -> None:
+    _, problems = read_news("- date: 2025-11\n  text: bell \x07 here\n")
+    assert [problem.line for problem in problems] == [2]
+    assert problems[0].message.startswith("not valid YAML")
+    from portfolio.news import inline_html, plain_text
+
+    hostile = "A </script><script>alert(1)</script> and [x](javascript:alert(1))"
+    html = inline_html(hostile, "https://owner.example.org/")
+    assert "<script>" not in html
+    assert "&lt;/script&gt;&lt;script&gt;" in html
+    assert 'href="javascript:' not in html  # markdown-it refuses the link: it stays text
+    assert "<" not in plain_text(hostile)

@@ -74,6 +74,9 @@ def read_news(text: str) -> tuple[list[NewsItem], list[NewsProblem]]:
     """The items of a news file, in file order, and what is wrong with the others (by line)."""
     try:
         root = yaml.compose(text)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. a control character
+        line = text.count("\n", 0, error.position) + 1
+        return [], [NewsProblem(line, f"not valid YAML: character U+{error.character:04X} is not allowed")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return [], [
