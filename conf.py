@@ -3,6 +3,7 @@
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
@@ -11,6 +12,9 @@ project = "Kun Zhou"
 author = "Kun Zhou"
 copyright = "%Y, Kun Zhou (周昆)"
 language = "en"
+# The site's address: Read the Docs sets the canonical URL of the version it builds; other builds
+# (a laptop, CI) use the production address, so canonical links, the sitemap and the feed agree.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "https://kunzhou.readthedocs.io/en/latest/")
 
 # -- General -----------------------------------------------------------------
 extensions = [
@@ -18,6 +22,8 @@ extensions = [
     "sphinx_design",
     "sphinx_copybutton",
     "sphinx_last_updated_by_git",
+    "sphinxext.opengraph",
+    "notfound.extension",
     "sphinxcontrib.bibtex",
     "portfolio.bibstyle",
     "portfolio.biblint",
@@ -27,6 +33,7 @@ extensions = [
     "portfolio.reproducible",
     "portfolio.assets",
     "portfolio.rawhtml",
+    "portfolio.seo",
 ]
 # Only the site's pages are sources: not the repository's own documents, tests or tool caches.
 exclude_patterns = [
@@ -78,9 +85,8 @@ portfolio_author_limit = 8
 portfolio_selected_field = "selected"
 
 # -- News --------------------------------------------------------------------
-# news.yaml feeds the home page, news.md and the Atom feed news.xml, whose links must be absolute:
-# Read the Docs' canonical URL when it builds, else this address (local builds).
-portfolio_site_url = "https://kunzhou.readthedocs.io/en/latest/"
+# news.yaml feeds the home page, news.md and the Atom feed news.xml, whose links are absolute.
+portfolio_site_url = html_baseurl
 
 # -- Owner -------------------------------------------------------------------
 portfolio_owner_names = ["Kun Zhou", "K. Zhou", "Zhou, Kun"]
@@ -119,6 +125,29 @@ linkcheck_ignore = [
 # GitHub renders README anchors with JavaScript; the page exists, the anchor cannot be seen by a robot.
 linkcheck_anchors_ignore_for_url = [r"https://github\.com/.*"]
 
+# -- Search engines and link previews ------------------------------------------
+ogp_site_url = html_baseurl
+ogp_image = "_static/og-card.png"
+ogp_image_alt = "Kun Zhou: postdoctoral researcher at UC San Diego"
+ogp_social_cards = {"enable": False}
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
+# The 404 page links its styles and scripts absolutely, so it works at any depth.
+notfound_urls_prefix = urlparse(html_baseurl).path
+# schema.org Person on the home page (JSON-LD); sameAs also takes the https profile links.
+portfolio_person = {
+    "name": "Kun Zhou",
+    "alternateName": "周昆",
+    "jobTitle": "Postdoctoral Researcher",
+    "affiliation": {"@type": "CollegeOrUniversity", "name": "University of California, San Diego"},
+    "alumniOf": [
+        {"@type": "CollegeOrUniversity", "name": "Renmin University of China"},
+        {"@type": "CollegeOrUniversity", "name": "Peking University"},
+        {"@type": "CollegeOrUniversity", "name": "Hohai University"},
+    ],
+    "email": "mailto:kuzhou@ucsd.edu",
+    "knowsAbout": ["Large language models", "World models", "Multimodal foundation models"],
+}
+
 # -- HTML output -------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = "Kun Zhou"
@@ -129,8 +158,6 @@ html_favicon = "_static/favicon.svg"
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
-# Read the Docs sets the canonical URL of the version it builds.
-html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 html_context = {
     "default_mode": "auto",
     # The repository of this site, for "Edit on GitHub" (change these if it moves).

@@ -197,8 +197,12 @@ def test_hostile_front_matter_is_escaped_and_javascript_links_are_not_links(
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "out" / "posts.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
-    assert soup.select_one('meta[name="description"]')["content"] == '"><script>alert(1)</script> & "quoted"'
-    assert "<script>alert" not in html
+    shown = '"><script>alert(1)</script> & "quoted"'
+    assert soup.select_one('meta[name="description"]')["content"] == shown
+    assert soup.select_one('meta[property="og:description"]')["content"] == shown
+    # Inside a quoted attribute "<script>" is text; what matters is that no script element carries it.
+    assert not [script for script in soup.select("script") if "alert" in script.get_text()]
+    assert "<script>alert" not in html.split("<body", 1)[1]
     assert not [a for a in soup.select("a[href]") if a["href"].lower().startswith("javascript:")]
 
 

@@ -92,8 +92,19 @@ def test_the_old_publication_list_link_points_to_our_publications_page(built: Pa
     assert urljoin("research/index.html", link["href"]) == "publications/index.html"
 
 
+@cache
+def site_prefix(outdir: Path) -> str:
+    """The path the site is served under ("/en/latest/"), from the home page's canonical link."""
+    canonical = page(outdir, "index.html").select_one('link[rel="canonical"]')["href"]
+    return urlparse(canonical).path.removesuffix("index.html")
+
+
 def resolve(outdir: Path, from_page: str, href: str) -> tuple[Path, str]:
     target, fragment = urldefrag(urljoin(from_page, href))
+    if target.startswith("/"):  # site-absolute, as on the 404 page: under the site's prefix
+        prefix = site_prefix(outdir)
+        assert target.startswith(prefix), f"{from_page}: {href} is outside the site ({prefix})"
+        target = target.removeprefix(prefix)
     return outdir / unquote(target), fragment
 
 
@@ -205,7 +216,10 @@ def test_navbar_reaches_every_top_level_page_from_every_page(built: Path) -> Non
     for name in html_pages(built):
         navbar = page(built, name).select_one("nav.navbar-nav, .navbar-header-items .navbar-nav")
         assert navbar is not None, name
-        links = {a.get_text(strip=True): urljoin(name, a["href"]) for a in navbar.select("a.nav-link")}
+        links = {
+            a.get_text(strip=True): resolve(built, name, a["href"])[0].relative_to(built).as_posix()
+            for a in navbar.select("a.nav-link")
+        }
         assert links == TOP_LEVEL_PAGES, name
 
 

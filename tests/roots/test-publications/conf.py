@@ -1,4 +1,5 @@
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.publications"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.publications", "portfolio.seo"]
+html_baseurl = "https://owner.example.org/site/"
 exclude_patterns = ["_build"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "portfolio"

@@ -1,0 +1,163 @@
+"""What search engines and link previews read: Open Graph descriptions, schema.org JSON-LD, robots.txt.
+
+* Each page's ``description`` meta (front matter ``html_meta``, or a paper's own) also becomes its
+  ``og:description``: sphinxext-opengraph would otherwise take the first lines of the page, which on a
+  paper page are badges and on the home page a profile card.
+* JSON-LD: a ``Person`` on the home page (``portfolio_person``) and a ``ScholarlyArticle`` on each paper
+  page. The JSON is escaped so that a title containing ``</script>`` cannot end the script element.
+* ``sitemap.xml`` of every page, and ``robots.txt`` naming it, written at the end of an HTML build.
+  sphinx-sitemap was tried first: it lists only the pages written by the current build, so an incremental
+  build replaced the full sitemap with a partial one; ours is made from every document of the environment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape
+
+from docutils import nodes
+from pybtex.database import Entry
+
+from .bibstyle import entry_month, entry_year, paper_links, plain_field, venue_field_name, venue_label
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+def description_to_open_graph(app: Sphinx, doctree: nodes.document) -> None:
+    for meta in doctree.findall(nodes.meta):
+        if meta.get("name") == "description" and meta.get("content"):
+            app.env.metadata[app.env.docname]["og:description"] = meta["content"]
+            return
+
+
+def json_ld_script(data: dict[str, Any]) -> str:
+    """A JSON-LD script element whose content cannot close it early or be read as HTML."""
+    text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"), sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return f'<script type="application/ld+json">{text}</script>\n'
+
+
+def person(config) -> dict[str, Any]:
+    data = {"@context": "https://schema.org", "@type": "Person", **config.portfolio_person}
+    profile_links = getattr(config, "portfolio_profile_links", [])
+    links = [link["url"] for link in profile_links if link["url"].startswith("https://")]
+    if links:
+        data.setdefault("sameAs", links)
+    if base := site_base(config):
+        data.setdefault("url", base)
+    return data
+
+
+def scholarly_article(entry: Entry, url: str) -> dict[str, Any]:
+    authors = [
+        {"@type": "Person", "name": " ".join(plain_field_of_person(person))}
+        for person in entry.persons.get("author", [])
+        if str(person) != "others"
+    ]
+    year, month = entry_year(entry), entry_month(entry)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": plain_field(entry, "title"),
+        "name": plain_field(entry, "title"),
+        "author": authors,
+        "url": url,
+    }
+    if year:
+        data["datePublished"] = f"{year}-{month:02d}" if month else str(year)
+    if venue := venue_field_name(entry):
+        data["isPartOf"] = {
+            "@type": "PublicationIssue" if venue == "journal" else "CreativeWork",
+            "name": plain_field(entry, venue),
+        }
+        data["publisher"] = {"@type": "Organization", "name": venue_label(entry)}
+    if abstract := plain_field(entry, "abstract").strip():
+        data["abstract"] = abstract
+    same_as = [link for _, link in paper_links(entry)]
+    if same_as:
+        data["sameAs"] = same_as
+    if doi := entry.fields.get("doi", "").strip():
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": doi}
+    return data
+
+
+def plain_field_of_person(person) -> list[str]:
+    from .bibstyle import latex_to_plain
+
+    parts = person.first_names + person.middle_names + person.prelast_names + person.last_names
+    return [latex_to_plain(part) for part in parts + person.lineage_names]
+
+
+def site_base(config) -> str:
+    base = config.html_baseurl
+    return base if not base or base.endswith("/") else base + "/"
+
+
+def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    config = app.config
+    scripts = []
+    if pagename == config.root_doc and config.portfolio_person:
+        scripts.append(json_ld_script(person(config)))
+    if pagename in getattr(app.env, "portfolio_paper_docs", ()):
+        key = pagename.rsplit("/", 1)[-1]
+        entry = app.env.get_domain("cite").bibdata.data.entries.get(key)
+        if entry is not None:
+            url = (
+                urljoin(site_base(config), app.builder.get_target_uri(pagename)) if site_base(config) else ""
+            )
+            scripts.append(json_ld_script(scholarly_article(entry, url)))
+    if scripts:
+        context["metatags"] = context.get("metatags", "") + "".join(scripts)
+
+
+def sitemap(app: Sphinx, base: str) -> str:
+    """Every page's absolute URL, with the date of its last commit when git knows it."""
+    excluded = set(app.config.portfolio_sitemap_excludes)
+    dates = getattr(app.env, "git_last_updated", {})
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for docname in sorted(app.env.found_docs):
+        if docname in excluded:
+            continue
+        url = urljoin(base, app.builder.get_target_uri(docname))
+        entry = f"  <url><loc>{escape(url)}</loc>"
+        if (stamp := (dates.get(docname) or (None,))[0]) is not None:
+            entry += f"<lastmod>{dt.datetime.fromtimestamp(int(stamp), dt.UTC).date().isoformat()}</lastmod>"
+        lines.append(entry + "</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def write_sitemap_and_robots(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    lines = ["User-agent: *", "Allow: /"]
+    if base := site_base(app.config):
+        write_if_changed(Path(app.outdir, "sitemap.xml"), sitemap(app, base))
+        lines.append(f"Sitemap: {urljoin(base, 'sitemap.xml')}")
+    write_if_changed(Path(app.outdir, "robots.txt"), "\n".join(lines) + "\n")
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value("portfolio_person", {}, "html", types=frozenset({dict}))
+    app.connect("doctree-read", description_to_open_graph)
+    app.connect("html-page-context", add_json_ld)
+    app.add_config_value(
+        "portfolio_sitemap_excludes", ["search", "genindex", "404"], "html", types=frozenset({list})
+    )
+    app.connect("build-finished", write_sitemap_and_robots)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,136 @@
+"""What search engines, Google Scholar and link previews read: Open Graph tags with each page's own
+description, JSON-LD (a Person on the home page, a ScholarlyArticle per paper, safe against hostile titles),
+canonical links, a sitemap of every page, robots.txt and a 404 page that works at any depth."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import REPO, SiteBuild
+from pybtex.database import parse_file
+
+from portfolio.bibstyle import latex_to_plain
+
+
+@pytest.fixture(scope="module")
+def built(site: SiteBuild) -> Path:
+    assert site.returncode == 0, site.stderr
+    return site.outdir
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def pages(outdir: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in outdir.rglob("*.html")
+        if path.name not in {"search.html", "genindex.html", "404.html"} and "_static" not in path.parts
+    )
+
+
+def json_ld(page: BeautifulSoup) -> list[dict]:
+    return [json.loads(script.string) for script in page.select('script[type="application/ld+json"]')]
+
+
+@pytest.mark.site
+def test_every_page_has_open_graph_tags_with_its_own_description(built: Path) -> None:
+    descriptions = set()
+    for path in pages(built):
+        page = soup(path)
+        og = {tag["property"]: tag["content"] for tag in page.select("meta[property^='og:']")}
+        description = page.select_one('meta[name="description"]')["content"]
+        assert og["og:description"] == description, path.name
+        heading = page.select_one("article h1").get_text().rstrip("#").strip()
+        assert og["og:title"] == heading, path.name
+        canonical = page.select_one('link[rel="canonical"]')["href"]
+        assert og["og:url"] == canonical
+        assert urlparse(canonical).scheme == "https"
+        assert og["og:image"].endswith("/_static/og-card.png")
+        descriptions.add(description)
+    assert (built / "_static" / "og-card.png").is_file()
+    assert len(descriptions) == len(pages(built)), "each page describes itself"
+
+
+@pytest.mark.site
+def test_the_home_page_describes_the_owner_as_a_schema_org_person(built: Path) -> None:
+    (person,) = json_ld(soup(built / "index.html"))
+    assert person["@type"] == "Person"
+    assert (person["name"], person["alternateName"]) == ("Kun Zhou", "周昆")
+    assert person["affiliation"]["name"] == "University of California, San Diego"
+    assert [school["name"] for school in person["alumniOf"]] == [
+        "Renmin University of China",
+        "Peking University",
+        "Hohai University",
+    ]
+    assert "https://github.com/Lancelot39" in person["sameAs"]
+    assert person["email"] == "mailto:kuzhou@ucsd.edu"
+
+
+@pytest.mark.site
+def test_each_paper_page_is_a_scholarly_article(built: Path) -> None:
+    entries = parse_file(REPO / "refs.bib").entries
+    for key, entry in entries.items():
+        (article,) = json_ld(soup(built / "publications" / f"{key}.html"))
+        assert article["@type"] == "ScholarlyArticle"
+        assert article["headline"] == latex_to_plain(entry.fields["title"])
+        first = entry.persons["author"][0]
+        parts = first.first_names + first.middle_names + first.prelast_names + first.last_names
+        assert article["author"][0]["name"] == " ".join(latex_to_plain(part) for part in parts)
+        assert len(article["author"]) == len([p for p in entry.persons["author"] if str(p) != "others"])
+        assert article["datePublished"].startswith(entry.fields["year"])
+        assert article["url"].endswith(f"/publications/{key}.html")
+
+
+@pytest.mark.site
+def test_the_sitemap_lists_every_page_once_and_robots_txt_names_it(built: Path) -> None:
+    text = (built / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", text)
+    assert len(locations) == len(set(locations)) == len(pages(built))
+    prefix = urlparse(
+        soup(built / "index.html").select_one('link[rel="canonical"]')["href"]
+    ).path.removesuffix("index.html")
+    for url in locations:
+        assert url.startswith("https://")
+        assert (built / urlparse(url).path.removeprefix(prefix)).is_file(), url
+    robots = (built / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert robots[:2] == ["User-agent: *", "Allow: /"]
+    assert robots[2] == f"Sitemap: https://kunzhou.readthedocs.io{prefix}sitemap.xml"
+
+
+@pytest.mark.site
+def test_the_404_page_links_everything_under_the_site_prefix(built: Path) -> None:
+    page = soup(built / "404.html")
+    assert page.select_one("article h1") is not None
+    prefix = urlparse(
+        soup(built / "index.html").select_one('link[rel="canonical"]')["href"]
+    ).path.removesuffix("index.html")
+    assets = [tag.get("href") for tag in page.select("link[href]")] + [
+        tag.get("src") for tag in page.select("[src]")
+    ]
+    local = [url for url in assets if url and not urlparse(url).scheme]
+    assert local
+    for url in local:
+        assert url.startswith(prefix), url
+        assert (built / url.removeprefix(prefix).split("?")[0]).is_file(), url
+
+
+@pytest.mark.sphinx("html", testroot="publications", freshenv=True)
+def test_json_ld_of_a_hostile_title_is_valid_json_that_cannot_end_its_script(app) -> None:
+    app.build()
+    html = (app.outdir / "publications" / "evil2022script.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert len(scripts) == 1
+    raw = scripts[0]
+    assert "<" not in raw
+    assert ">" not in raw
+    article = json.loads(raw)
+    assert article["headline"] == '<script>alert("x")</script> Injection'
+    assert article["url"] == "https://owner.example.org/site/publications/evil2022script.html"
+    assert all(link.startswith("https://") for link in article.get("sameAs", []))
