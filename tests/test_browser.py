@@ -280,3 +280,35 @@ def test_paper_page_lists_the_pages_citing_it(context, site_url: str) -> None:
     page.wait_for_url("**/research/index.html#*")
     assert page.evaluate("document.querySelector(':target').textContent").count("NeurIPS 2024") == 1
     assert problems == []
+
+
+# -- Accessibility ----------------------------------------------------------------------------------
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_axe_finds_no_wcag_violation_on_any_page(browser, site_url: str, scheme: str, viewport) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    for path in PAGES:
+        page.goto(f"{site_url}/{path}")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+        # Our widgets in their open state too: every toggle open, every author list expanded.
+        page.evaluate(
+            "document.querySelectorAll('details').forEach(d => d.open = true);"
+            "document.querySelectorAll('button.pub-more-authors').forEach(b => b.click())"
+        )
+        violations = axe.run(page, options=WCAG_AA).response["violations"]
+        if violations:
+            found[path] = {
+                violation["id"]: [node["target"] for node in violation["nodes"]] for violation in violations
+            }
+    context.close()
+    assert found == {}

@@ -100,7 +100,6 @@
       const count = Array.from(hidden).reduce((sum, span) => sum + span.textContent.split(",").length - 1, 0);
       const listId = line.id || `pub-authors-${index}`;
       line.id = listId;
-      line.classList.add("is-collapsed");
       const button = document.createElement("button");
       button.type = "button";
       button.className = "pub-more-authors";
@@ -110,8 +109,8 @@
       button.textContent = collapsedText;
       button.setAttribute("aria-label", `Show all authors (${count} more)`);
       button.addEventListener("click", () => {
-        const expand = line.classList.contains("is-collapsed");
-        line.classList.toggle("is-collapsed", !expand);
+        const expand = !line.classList.contains("is-expanded");
+        line.classList.toggle("is-expanded", expand);
         button.setAttribute("aria-expanded", String(expand));
         button.textContent = expand ? "show fewer" : collapsedText;
         button.setAttribute("aria-label", expand ? "Show fewer authors" : `Show all authors (${count} more)`);
