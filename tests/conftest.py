@@ -44,6 +44,20 @@ def warnings_of(app) -> list[str]:
     return [line for line in ANSI_ESCAPE.sub("", app.warning.getvalue()).splitlines() if line.strip()]
 
 
+def soup(app, docname: str):
+    """The HTML page ``docname`` of a sphinx.testing build, parsed."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((app.outdir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture
+def built(app):
+    """The test project, built (test modules of the real site define their own ``built``: its output)."""
+    app.build()
+    return app
+
+
 @dataclass(frozen=True)
 class SiteBuild:
     outdir: Path

@@ -6,18 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from conftest import build_site, warnings_of
-
-
-def soup(app, docname: str) -> BeautifulSoup:
-    return BeautifulSoup((app.outdir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
-
-
-@pytest.fixture
-def built(app):
-    app.build()
-    return app
+from conftest import build_site, soup, warnings_of
 
 
 @pytest.mark.sphinx("html", testroot="citations")

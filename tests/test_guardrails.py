@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, SiteBuild, build_site
-from test_rebuilds import assert_same_output, output_files
+from test_rebuilds import assert_edit_rebuilds_like_a_clean_build, assert_same_output
 
 pytestmark = pytest.mark.site
 
@@ -95,16 +95,7 @@ def edit_css(src: Path) -> None:
 def test_an_incremental_build_after_one_edit_equals_a_clean_build(
     site_copy: Path, tmp_path: Path, change
 ) -> None:
-    incremental = tmp_path / "incremental"
-    assert build_site(site_copy, incremental).returncode == 0
-    before = output_files(incremental)
-    change(site_copy)
-    again = build_site(site_copy, incremental)
-    clean = build_site(site_copy, tmp_path / "clean", "-E")
-    assert again.returncode == 0, again.stderr
-    assert clean.returncode == 0, clean.stderr
-    assert output_files(incremental) != before, "the edit should show in the output"
-    assert_same_output(incremental, tmp_path / "clean")
+    assert_edit_rebuilds_like_a_clean_build(site_copy, tmp_path, change)
 
 
 # -- Pages and links -----------------------------------------------------------------------------------

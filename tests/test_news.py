@@ -11,23 +11,13 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site, warnings_of
+from conftest import build_site, soup, warnings_of
 
 from portfolio.news import published, read_news
 
 ROOT = Path(__file__).parent / "roots" / "test-news"
 
 pytestmark = pytest.mark.sphinx("html", testroot="news", freshenv=True)
-
-
-def soup(app, docname: str) -> BeautifulSoup:
-    return BeautifulSoup((app.outdir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
-
-
-@pytest.fixture
-def built(app):
-    app.build()
-    return app
 
 
 def item_texts(page: BeautifulSoup, selector: str = "ul.news-list li") -> list[str]:

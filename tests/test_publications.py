@@ -9,22 +9,12 @@ from urllib.parse import urldefrag
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import warnings_of
+from conftest import soup, warnings_of
 from pybtex.database import parse_file, parse_string
 
 from portfolio.bibstyle import PRESENTATION_FIELDS, entry_month, entry_year, is_safe_url, without_controls
 
 pytestmark = pytest.mark.sphinx("html", testroot="publications", freshenv=True)
-
-
-def soup(app, docname: str) -> BeautifulSoup:
-    return BeautifulSoup((app.outdir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
-
-
-@pytest.fixture
-def built(app):
-    app.build()
-    return app
 
 
 @pytest.fixture

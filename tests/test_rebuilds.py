@@ -99,14 +99,21 @@ def retitle_a_citing_page(src: Path) -> None:
 def test_incremental_build_equals_clean_build(
     project: Path, tmp_path: Path, change: Callable[[Path], None]
 ) -> None:
+    assert_edit_rebuilds_like_a_clean_build(project, tmp_path, change)
+
+
+def assert_edit_rebuilds_like_a_clean_build(
+    src: Path, tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    """Build, apply ``change`` to the sources, build again: the output changed and equals a clean build."""
     incremental = tmp_path / "incremental"
-    first = build_site(project, incremental)
+    first = build_site(src, incremental)
     assert first.returncode == 0, first.stderr
     before = output_files(incremental)
 
-    change(project)
-    again = build_site(project, incremental)
-    clean = build_site(project, tmp_path / "clean", "-E")
+    change(src)
+    again = build_site(src, incremental)
+    clean = build_site(src, tmp_path / "clean", "-E")
 
     assert again.returncode == 0, again.stderr
     assert clean.returncode == 0, clean.stderr

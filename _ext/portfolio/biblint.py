@@ -31,7 +31,7 @@ from pybtex.database.input.bibtex import Parser
 from sphinx.util import logging
 
 from .bibcheck import find_syntax_problems
-from .bibstyle import CONTROL_CHARACTERS, MONTHS, SAFE_KEY, person_key
+from .bibstyle import CONTROL_CHARACTERS, HTTPS_HOSTS, MONTHS, SAFE_KEY, person_key
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -78,24 +78,6 @@ RAW_PERCENT_OK = frozenset(URL_FIELDS)
 DOI = re.compile(r"10\.\d{4,9}/\S+")
 ARXIV = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]+(\.[A-Z]{2})?/\d{7})(v\d+)?")
 URL = re.compile(r"https?://[^\s/$.?#][^\s\"<>{}]*", re.IGNORECASE)
-# Hosts known to serve https: an http:// link to them is a pasted old URL.
-HTTPS_HOSTS = (
-    "aclanthology.org",
-    "arxiv.org",
-    "dl.acm.org",
-    "doi.org",
-    "github.com",
-    "ieeexplore.ieee.org",
-    "link.springer.com",
-    "openreview.net",
-    "papers.nips.cc",
-    "proceedings.mlr.press",
-    "proceedings.neurips.cc",
-    "www.aclweb.org",
-    "ojs.aaai.org",
-    "www.ijcai.org",
-    "huggingface.co",
-)
 TRUE_OR_FALSE = frozenset({"true", "false", "yes", "no", "1", "0"})
 
 

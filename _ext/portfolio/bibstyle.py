@@ -42,6 +42,26 @@ if TYPE_CHECKING:
 STYLE_NAME = "portfolio"
 PREVIEW_STYLE_NAME = "portfolio_preview"
 PREVIEW_SEPARATOR = " — "
+# Hosts known to serve https: an http:// link to them is an old URL pasted again.
+HTTPS_HOSTS = frozenset(
+    {
+        "aclanthology.org",
+        "arxiv.org",
+        "dl.acm.org",
+        "doi.org",
+        "github.com",
+        "huggingface.co",
+        "ieeexplore.ieee.org",
+        "link.springer.com",
+        "ojs.aaai.org",
+        "openreview.net",
+        "papers.nips.cc",
+        "proceedings.mlr.press",
+        "proceedings.neurips.cc",
+        "www.aclweb.org",
+        "www.ijcai.org",
+    }
+)
 # A key becomes a file name, a URL and an anchor: keep it to characters that are safe in all three.
 SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 

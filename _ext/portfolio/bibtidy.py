@@ -32,7 +32,8 @@ from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexError
 
-from .bibstyle import MONTHS, NewestFirstSortingStyle, entry_month, latex_to_plain
+from .bibstyle import HTTPS_HOSTS, NewestFirstSortingStyle, latex_to_plain
+from .exports import write_entry
 
 STANDARD_ORDER = (
     "title",
@@ -80,23 +81,7 @@ OUR_ORDER = (
     "selected",
 )
 DBLP_BOOKKEEPING = ("timestamp", "biburl", "bibsource")
-MONTH_MACROS = {number: name for name, number in MONTHS.items() if len(name) == 3}
 NAME_WIDTH = 18
-HTTPS_HOSTS = (
-    "aclanthology.org",
-    "arxiv.org",
-    "dl.acm.org",
-    "doi.org",
-    "github.com",
-    "ieeexplore.ieee.org",
-    "openreview.net",
-    "papers.nips.cc",
-    "proceedings.mlr.press",
-    "proceedings.neurips.cc",
-    "www.aclweb.org",
-    "ojs.aaai.org",
-    "www.ijcai.org",
-)
 # (pattern over the venue, short name): the first match names the badge, followed by the year.
 VENUES = (
     (r"Findings of the Association for Computational Linguistics:?\s*(EMNLP|ACL|NAACL|EACL)", r"\1"),
@@ -399,15 +384,7 @@ def ordered_fields(entry: Entry) -> list[tuple[str, str]]:
 
 
 def format_entry(entry: Entry) -> str:
-    lines = [f"@{entry.type}{{{entry.key},"]
-    for name, value in ordered_fields(entry):
-        padded = name.ljust(NAME_WIDTH)
-        if name == "month" and (month := entry_month(entry)):
-            lines.append(f"  {padded} = {MONTH_MACROS[month]},")
-        else:
-            lines.append(f"  {padded} = {{{' '.join(value.split())}}},")
-    lines.append("}")
-    return "\n".join(lines)
+    return write_entry(entry, ordered_fields(entry), NAME_WIDTH)
 
 
 def cited_keys(site: Path) -> set[str]:

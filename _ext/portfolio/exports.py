@@ -76,16 +76,23 @@ def clean_fields(entry: Entry) -> list[tuple[str, str]]:
     return [(name, values[name]) for name in ordered]
 
 
-def format_bibtex(entry: Entry) -> str:
-    """One entry as BibTeX: braces around values, the month as its macro (``nov``)."""
-    lines = [f"@{entry.original_type or entry.type}{{{entry.key},"]
-    for name, value in clean_fields(entry):
+def write_entry(entry: Entry, pairs: Iterable[tuple[str, str]], name_width: int = 0) -> str:
+    """``@type{key, name = {value}, ...}``: values in braces, the month as its macro (``nov``), field names
+    padded to ``name_width``; the one BibTeX writer of the site (downloads, toggles, ``make tidy``)."""
+    lines = [f"@{entry.type}{{{entry.key},"]
+    for name, value in pairs:
+        padded = name.ljust(name_width)
         if name == "month" and (month := entry_month(entry)):
-            lines.append(f"  {name} = {MONTH_MACROS[month]},")
+            lines.append(f"  {padded} = {MONTH_MACROS[month]},")
         else:
-            lines.append(f"  {name} = {{{without_controls(value)}}},")
+            lines.append(f"  {padded} = {{{' '.join(without_controls(value).split())}}},")
     lines.append("}")
     return "\n".join(lines)
+
+
+def format_bibtex(entry: Entry) -> str:
+    """One entry as a visitor copies it: standard fields only."""
+    return write_entry(entry, clean_fields(entry))
 
 
 def bibliography_bibtex(entries: Iterable[Entry]) -> str:
