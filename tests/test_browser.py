@@ -128,6 +128,23 @@ def test_search_finds_a_paper_by_a_title_word(context, site_url: str) -> None:
     assert problems == []
 
 
+def test_the_navbar_search_dialog_leads_to_results(context, site_url: str) -> None:
+    """Pages other than search.html no longer load the search index: the dialog still searches."""
+    page, problems = open_page(context, f"{site_url}/cv.html", DESKTOP)
+    assert page.evaluate("typeof Search") == "undefined"  # not loaded here
+    page.locator("button.search-button").first.click()
+    box = page.locator(
+        "dialog[open] input[type=search], .search-button__wrapper.show input[type=search]"
+    ).first
+    box.fill("hallucination")
+    box.press("Enter")
+    page.wait_for_url("**/search.html?q=hallucination*")
+    results = page.locator("#search-results li")
+    results.first.wait_for(timeout=10_000)
+    assert any("Hallucination" in text for text in results.all_inner_texts())
+    assert problems == []
+
+
 # -- Publications ---------------------------------------------------------------------------------
 
 
