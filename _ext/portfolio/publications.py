@@ -589,17 +589,29 @@ def is_stub(path: Path) -> bool:
 
 
 def entry_location(bibdata, key: str) -> str | None:
-    """``refs.bib:line`` of the entry, for warnings that point at what to fix."""
+    """``refs.bib:line`` of the entry, for warnings and edit links that point at what to fix."""
     for path in bibdata.bibfiles:
         try:
-            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+            stamp = Path(path).stat().st_mtime_ns
         except OSError:
             continue
-        pattern = re.compile(r"\s*@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,")
-        for number, line in enumerate(lines, start=1):
-            if pattern.match(line):
-                return f"{path}:{number}"
+        if (line := entry_lines(str(path), stamp).get(key)) is not None:
+            return f"{path}:{line}"
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def entry_lines(path: str, stamp: int) -> dict[str, int]:
+    """Key -> line of each ``@type{key,`` in one bib file, read once per version of the file (``stamp``)."""
+    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    found: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if match := ENTRY_HEAD.match(line):
+            found.setdefault(match.group(1), number)
+    return found
+
+
+ENTRY_HEAD = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,")
 
 
 # -- Incremental builds ----------------------------------------------------------
