@@ -510,15 +510,15 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def cited_on_list(app: Sphinx, key: str, fromdocname: str) -> Node:
-    pages = citing_pages(app.env).get(key, {})
-    pages.pop(fromdocname, None)
+    # (docname, citation id, title) of each citing page, computed once per build in rewrite_dependents.
+    pages = [page for page in app.env.portfolio_citing_pages.get(key, ()) if page[0] != fromdocname]
     if not pages:
         return nodes.paragraph("", "No page of this site cites it yet.", classes=["pub-cited-on"])
     listing = nodes.bullet_list(classes=["pub-cited-on"])
-    for docname, ref_id in sorted(pages.items(), key=lambda item: title_text(app.env, item[0]).casefold()):
+    for docname, ref_id, title in sorted(pages, key=lambda page: page[2].casefold()):
         uri = app.builder.get_relative_uri(fromdocname, docname) + f"#{ref_id}"
         paragraph = nodes.paragraph()
-        paragraph += nodes.reference("", title_text(app.env, docname), refuri=uri, internal=True)
+        paragraph += nodes.reference("", title, refuri=uri, internal=True)
         listing += nodes.list_item("", paragraph)
     return listing
 
