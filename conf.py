@@ -32,6 +32,9 @@ extensions = [
     "portfolio.profile",
     "portfolio.reproducible",
     "portfolio.assets",
+    "portfolio.iconfont",
+    "portfolio.deferscripts",
+    "portfolio.lazyimages",
     "portfolio.rawhtml",
     "portfolio.seo",
 ]

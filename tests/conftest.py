@@ -68,12 +68,15 @@ class SiteBuild:
 def build_site(srcdir: Path, outdir: Path, *extra: str, ext_dir: Path = REPO / "_ext") -> SiteBuild:
     """Run the README's strict build on ``srcdir`` in a fresh process, as `make html` does."""
     # The test roots' conf.py files load our extensions by name, as the site's does after its sys.path line.
+    # CI may set FORCE_COLOR; the tests parse the warnings, so they must come without ANSI escapes.
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "FORCE_COLOR"},
+        "NO_COLOR": "1",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ext_dir), os.environ.get("PYTHONPATH")])),
     }
+    strict_build = ["-b", "html", "-nW", "--keep-going", "-q", "--no-color"]
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q", *extra, srcdir, outdir],
+        [sys.executable, "-m", "sphinx", *strict_build, *extra, srcdir, outdir],
         capture_output=True,
         text=True,
         check=False,

@@ -1,0 +1,128 @@
+"""What each page of the built site costs a visitor: its compressed size with everything it loads.
+
+    make html && .venv/bin/python benchmarks/page_weight.py [--site _build/html]
+
+A page loads its stylesheets, scripts, images and favicon, and the web fonts its stylesheets declare.
+Text is counted gzip-compressed (level 6, as the Lighthouse benchmark's server and Read the Docs send it),
+binary files as they are. The budget in pyproject.toml ([tool.portfolio.page-weight]) is checked against
+these numbers by tests/test_page_weight.py; this script prints them for every page, largest first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+COMPRESSED_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+CSS_FONT_FACE = re.compile(r"@font-face\s*{[^}]*}")
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+@dataclass
+class PageWeight:
+    page: str
+    files: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.files.values())
+
+
+@cache
+def transferred_bytes(path: Path) -> int:
+    data = path.read_bytes()
+    return (
+        len(gzip.compress(data, compresslevel=6, mtime=0)) if path.suffix in COMPRESSED_TYPES else len(data)
+    )
+
+
+class _Resources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stylesheets: list[str] = []
+        self.others: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        rel = (attributes.get("rel") or "").split()
+        if tag == "link" and "stylesheet" in rel and attributes.get("href"):
+            self.stylesheets.append(attributes["href"])
+        elif tag == "link" and {"icon", "preload", "modulepreload"} & set(rel) and attributes.get("href"):
+            self.others.append(attributes["href"])
+        elif tag in {"script", "img", "source", "video", "audio", "iframe"} and attributes.get("src"):
+            self.others.append(attributes["src"])
+
+
+def local_file(base: Path, reference: str, site: Path) -> Path | None:
+    parts = urlsplit(reference)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = (base.parent / unquote(parts.path)).resolve()
+    return path if path.is_file() and path.is_relative_to(site.resolve()) else None
+
+
+def page_weight(site: Path, page: str) -> PageWeight:
+    html_file = site / page
+    weight = PageWeight(page)
+
+    def count(path: Path | None) -> None:
+        if path is not None:
+            weight.files[path.relative_to(site.resolve()).as_posix()] = transferred_bytes(path)
+
+    count(html_file.resolve())
+    resources = _Resources()
+    resources.feed(html_file.read_text(encoding="utf-8"))
+    for reference in resources.others:
+        count(local_file(html_file, reference, site))
+    for reference in resources.stylesheets:
+        stylesheet = local_file(html_file, reference, site)
+        count(stylesheet)
+        if stylesheet is None:
+            continue
+        for font_face in CSS_FONT_FACE.findall(stylesheet.read_text(encoding="utf-8")):
+            for font in CSS_URL.findall(font_face):
+                count(local_file(stylesheet, font, site))
+    return weight
+
+
+def budget() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["portfolio"][
+        "page-weight"
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=REPO / "_build" / "html")
+    parser.add_argument("--top", type=int, default=15, help="how many pages to list (largest first)")
+    args = parser.parse_args(argv)
+    limits = budget()
+    weights = sorted(
+        (
+            page_weight(args.site, path.relative_to(args.site).as_posix())
+            for path in args.site.rglob("*.html")
+        ),
+        key=lambda weight: -weight.total,
+    )
+    print(f"budget: home page {limits['home-kb']} KB, any page {limits['page-kb']} KB\n")
+    print(f"{'page':45} {'KB':>7} {'files':>5}")
+    for weight in weights[: args.top]:
+        print(f"{weight.page:45} {weight.total / 1024:7.1f} {len(weight.files):5}")
+    home = page_weight(args.site, "index.html")
+    print("\nhome page, by file:")
+    for name, size in sorted(home.files.items(), key=lambda item: -item[1]):
+        print(f"  {name:60} {size / 1024:7.1f} KB")
+    print(f"  {'total':60} {home.total / 1024:7.1f} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,3 @@
+extensions = ["myst_parser", "portfolio.lazyimages"]
+exclude_patterns = ["_build"]
+project = "Images"
