@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,32 +39,124 @@ OWNER = "Kun Zhou"
 
 # Realistic BibTeX: accents and escapes as Scholar, DBLP and the ACL Anthology write them.
 FIRST = [
-    "Kun", "Wayne Xin", "Ji-Rong", "Jos{\\'e}", "Fran{\\c{c}}ois", "J{\\\"u}rgen", "Zhiting", "Biwei",
-    "Ana", "S{\\o}ren", "Yuki", "Ming-Wei", "Chlo{\\'e}", "Bj{\\\"o}rn", "Li", "Ramakrishnan", "Ond{\\v{r}}ej",
-    "Mar{\\'\\i}a", "Hao", "Yifan", "Tianyu", "Beichen", "Junyi", "Zhipeng", "Ruiyang", "Jinhao", "Yupeng",
+    "Kun",
+    "Wayne Xin",
+    "Ji-Rong",
+    "Jos{\\'e}",
+    "Fran{\\c{c}}ois",
+    'J{\\"u}rgen',
+    "Zhiting",
+    "Biwei",
+    "Ana",
+    "S{\\o}ren",
+    "Yuki",
+    "Ming-Wei",
+    "Chlo{\\'e}",
+    'Bj{\\"o}rn',
+    "Li",
+    "Ramakrishnan",
+    "Ond{\\v{r}}ej",
+    "Mar{\\'\\i}a",
+    "Hao",
+    "Yifan",
+    "Tianyu",
+    "Beichen",
+    "Junyi",
+    "Zhipeng",
+    "Ruiyang",
+    "Jinhao",
+    "Yupeng",
 ]
 LAST = [
-    "Zhou", "Zhao", "Wen", "Hu", "Huang", "M{\\\"u}ller", "Garc{\\'\\i}a", "Dupr{\\'e}", "Nakamura", "Chen",
-    "{van der} Berg", "Ngu{\\~{e}}n", "Kowalczyk", "{\\O}stergaard", "Li", "Wang", "Zhang", "Liu", "Tang",
-    "Jiang", "Sun", "Yang", "Xu", "Dong", "Ren", "Cheng", "Gao", "Ma",
+    "Zhou",
+    "Zhao",
+    "Wen",
+    "Hu",
+    "Huang",
+    'M{\\"u}ller',
+    "Garc{\\'\\i}a",
+    "Dupr{\\'e}",
+    "Nakamura",
+    "Chen",
+    "{van der} Berg",
+    "Ngu{\\~{e}}n",
+    "Kowalczyk",
+    "{\\O}stergaard",
+    "Li",
+    "Wang",
+    "Zhang",
+    "Liu",
+    "Tang",
+    "Jiang",
+    "Sun",
+    "Yang",
+    "Xu",
+    "Dong",
+    "Ren",
+    "Cheng",
+    "Gao",
+    "Ma",
 ]
 WORDS = [
-    "efficient", "reasoning", "retrieval", "augmented", "multimodal", "instruction", "tuning", "alignment",
-    "benchmark", "evaluation", "world", "models", "agents", "planning", "mathematical", "knowledge",
-    "graphs", "contrastive", "representation", "learning", "pre-training", "dialogue", "recommendation",
-    "hallucination", "long-context", "distillation", "curriculum", "synthetic", "data", "scaling",
+    "efficient",
+    "reasoning",
+    "retrieval",
+    "augmented",
+    "multimodal",
+    "instruction",
+    "tuning",
+    "alignment",
+    "benchmark",
+    "evaluation",
+    "world",
+    "models",
+    "agents",
+    "planning",
+    "mathematical",
+    "knowledge",
+    "graphs",
+    "contrastive",
+    "representation",
+    "learning",
+    "pre-training",
+    "dialogue",
+    "recommendation",
+    "hallucination",
+    "long-context",
+    "distillation",
+    "curriculum",
+    "synthetic",
+    "data",
+    "scaling",
 ]
 BRACED = ["{BERT}", "{LLM}s", "{GPT}-4", "{C}hinese", "{S}$^3$-{Rec}", "{JiuZhang}3.0", "{ChatGPT}", "{RL}"]
 VENUES = [
-    ("inproceedings", "booktitle", "Proceedings of the 62nd Annual Meeting of the Association for "
-     "Computational Linguistics (Volume 1: Long Papers)", "ACL"),
+    (
+        "inproceedings",
+        "booktitle",
+        "Proceedings of the 62nd Annual Meeting of the Association for "
+        "Computational Linguistics (Volume 1: Long Papers)",
+        "ACL",
+    ),
     ("inproceedings", "booktitle", "Advances in Neural Information Processing Systems", "NeurIPS"),
-    ("inproceedings", "booktitle", "The Twelfth International Conference on Learning Representations",
-     "ICLR"),
-    ("inproceedings", "booktitle", "Findings of the Association for Computational Linguistics: "
-     "{EMNLP} 2023", "EMNLP Findings"),
-    ("inproceedings", "booktitle", "Proceedings of the 29th {ACM} {SIGKDD} Conference on Knowledge "
-     "Discovery \\& Data Mining", "KDD"),
+    (
+        "inproceedings",
+        "booktitle",
+        "The Twelfth International Conference on Learning Representations",
+        "ICLR",
+    ),
+    (
+        "inproceedings",
+        "booktitle",
+        "Findings of the Association for Computational Linguistics: {EMNLP} 2023",
+        "EMNLP Findings",
+    ),
+    (
+        "inproceedings",
+        "booktitle",
+        "Proceedings of the 29th {ACM} {SIGKDD} Conference on Knowledge Discovery \\& Data Mining",
+        "KDD",
+    ),
     ("article", "journal", "{IEEE} Transactions on Knowledge and Data Engineering", "TKDE"),
     ("article", "journal", "Transactions of the Association for Computational Linguistics", "TACL"),
     ("article", "journal", "arXiv preprint", "arXiv"),
@@ -119,6 +210,8 @@ exclude_patterns = ["_build"]
 html_theme = "pydata_sphinx_theme"
 html_theme_options = {"navigation_with_keys": False}
 myst_enable_extensions = ["colon_fence"]
+# As on the real site: no sidebar navigation (with one, each paper page would list every paper).
+html_sidebars = {"**": []}
 suppress_warnings = ["git"]
 """
 
@@ -164,9 +257,7 @@ def write_site(root: Path, variant: str, entries: list[tuple[str, str]], seed: i
         (root / "refs.bib").write_text("\n".join(text for _, text in entries), encoding="utf-8")
     keys = [key for key, _ in entries]
     toc = "\n".join(f"page{number}" for number in range(PAGES))
-    (root / "index.md").write_text(
-        f"# Bench\n\n```{{toctree}}\n{toc}\npublications\n```\n", encoding="utf-8"
-    )
+    (root / "index.md").write_text(f"# Bench\n\n```{{toctree}}\n{toc}\npublications\n```\n", encoding="utf-8")
     (root / "publications.md").write_text(PUBLICATIONS[variant], encoding="utf-8")
     for number in range(PAGES):
         paragraphs = []
@@ -305,9 +396,17 @@ def print_table(results: list[dict]) -> None:
         ours, stock = result["median_seconds"]["ours"], result["median_seconds"]["stock"]
         for scenario in SCENARIOS:
             ratio = ours[scenario] / stock[scenario]
-            print(f"| {result['size']} | {scenario} | {ours[scenario]:.2f} | {stock[scenario]:.2f} | {ratio:.2f} |")
+            row = [
+                str(result["size"]),
+                scenario,
+                f"{ours[scenario]:.2f}",
+                f"{stock[scenario]:.2f}",
+                f"{ratio:.2f}",
+            ]
+            print("| " + " | ".join(row) + " |")
     print()
-    print("| entries | floor no-op (s) | ours no-op / floor | stock no-op / floor | peak MB ours | peak MB stock |")
+    columns = ["entries", "floor no-op (s)", "ours no-op / floor", "stock no-op / floor", "peak MB ours"]
+    print("| " + " | ".join([*columns, "peak MB stock"]) + " |")
     print("|---|---|---|---|---|---|")
     for result in results:
         seconds, peak = result["median_seconds"], result["peak_mb"]
@@ -335,7 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", default=None, help="passed to sphinx-build -j (for example: auto)")
     parser.add_argument("--no-real-site", action="store_true", help="skip the real site's timings")
     parser.add_argument("--json", type=Path, default=REPO / "_build" / "build_speed.json")
-    parser.add_argument("--keep", type=Path, default=None, help="write the synthetic sites here and keep them")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="write the synthetic sites here and keep them"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
@@ -351,7 +452,9 @@ def main(argv: list[str] | None = None) -> int:
             report["real_site"] = real_site(args.runs, workdir)
             print(
                 "\nreal site: "
-                + ", ".join(f"{scenario} {seconds:.2f} s" for scenario, seconds in report["real_site"].items())
+                + ", ".join(
+                    f"{scenario} {seconds:.2f} s" for scenario, seconds in report["real_site"].items()
+                )
             )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")

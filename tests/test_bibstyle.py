@@ -279,3 +279,25 @@ def test_presentation_fields_become_buttons_in_a_fixed_order() -> None:
         code="https://github.com/x/y",
     )
     assert [label for label, _ in paper_links(entry)] == ["PDF", "Code", "Project", "Slides", "Video"]
+
+
+def test_literal_text_skips_latex_decoding_without_changing_the_result() -> None:
+    import random
+
+    from pybtex.richtext import Text
+
+    from portfolio.bibstyle import LIGATURES, LITERAL_TEXT, PLAIN_TEXT, latex_to_plain
+
+    rng = random.Random(5)
+    alphabet = "abcXYZ019.,;:()!?/+=<>*@|\"[]-' `~ "
+    checked = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        if LITERAL_TEXT.fullmatch(text) and not any(ligature in text for ligature in LIGATURES):
+            assert latex_to_plain(text) == Text.from_latex(text).render(PLAIN_TEXT), text
+            checked += 1
+    assert checked > 500
+    # What must still be decoded is.
+    assert latex_to_plain("a -- b") == "a – b"
+    assert latex_to_plain("M{\\\"u}ller and  Co") == "Müller and Co"
+    assert latex_to_plain(" leading") == "leading"

@@ -12,6 +12,7 @@ broken entry) so the author can see everything else at once.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from dataclasses import dataclass
@@ -19,10 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pybtex.errors
-from pybtex.database import BibliographyDataError
+from pybtex.database import BibliographyData, BibliographyDataError
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 from sphinx.util import logging
+
+from .memo import digest_of_files, remembered
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -88,12 +91,19 @@ def find_syntax_problems(
 
 def parse_errors(text: str) -> list[Exception]:
     """What pybtex objects to in ``text``, read leniently so that one error does not hide the next."""
+    return list(lenient_parse(text)[1])
+
+
+@functools.lru_cache(maxsize=4)
+def lenient_parse(text: str) -> tuple[BibliographyData, tuple[Exception, ...]]:
+    """pybtex's reading of ``text`` with broken entries skipped, and what it objected to. The syntax
+    check and the linter both need it: one parse per version of the file (callers must not modify it)."""
     strict, captured = pybtex.errors.strict, pybtex.errors.captured_errors
     pybtex.errors.set_strict_mode(False)
     pybtex.errors.captured_errors = []
     try:
-        Parser().parse_string(text)
-        return list(pybtex.errors.captured_errors)
+        data = Parser().parse_string(text)
+        return data, tuple(pybtex.errors.captured_errors)
     finally:
         pybtex.errors.set_strict_mode(strict)
         pybtex.errors.captured_errors = captured
@@ -118,22 +128,30 @@ def check_bibfiles(app: Sphinx) -> None:
         path = Path(app.srcdir, name)
         if not path.is_file():
             continue  # sphinxcontrib-bibtex reports a missing file itself
-        text = path.read_text(encoding=app.config.bibtex_encoding)
-        errors = parse_errors(text)
-        for problem in find_syntax_problems(path, app.config.bibtex_encoding):
-            logger.warning(
-                problem.description, location=problem.location, type="portfolio", subtype="bibtex_syntax"
-            )
+        key = (digest_of_files([path, *CODE]), app.config.bibtex_encoding)
+        problems, data_errors, has_errors = remembered(
+            app.env, f"bibcheck:{path}", key, lambda path=path: check_file(path, app.config.bibtex_encoding)
+        )
+        for description, location in problems:
+            logger.warning(description, location=location, type="portfolio", subtype="bibtex_syntax")
         if "portfolio.biblint" not in app.extensions:
-            for error in errors:
-                if isinstance(error, BibliographyDataError):
-                    logger.warning(str(error), location=str(path), type="portfolio", subtype="bibtex_data")
-        lenient = lenient or bool(errors)
+            for message in data_errors:
+                logger.warning(message, location=str(path), type="portfolio", subtype="bibtex_data")
+        lenient = lenient or has_errors
     if lenient:
         # Reported above (or by biblint): let pybtex skip what it cannot take instead of raising from
         # sphinxcontrib-bibtex's handler, so the rest of the site still builds.
         pybtex.errors.set_strict_mode(False)
         pybtex.errors.captured_errors = []
+
+
+def check_file(path: Path, encoding: str) -> tuple[list[tuple[str, str]], list[str], bool]:
+    """(description, location) of each syntax problem, the data errors' messages, and whether pybtex
+    reported anything at all."""
+    errors = parse_errors(path.read_text(encoding=encoding))
+    problems = [(problem.description, problem.location) for problem in find_syntax_problems(path, encoding)]
+    data_errors = [str(error) for error in errors if isinstance(error, BibliographyDataError)]
+    return problems, data_errors, bool(errors)
 
 
 def restore_strict_parsing(app: Sphinx) -> None:
@@ -148,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+#: This module's code is part of what its stored results depend on.
+CODE = (Path(__file__),)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -25,13 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pybtex.errors
 from pybtex.database import BibliographyData, Entry, Person
-from pybtex.database.input.bibtex import Parser
 from sphinx.util import logging
 
-from .bibcheck import find_syntax_problems
+from .bibcheck import find_syntax_problems, lenient_parse
 from .bibstyle import CONTROL_CHARACTERS, HTTPS_HOSTS, MONTHS, SAFE_KEY, person_key
+from .memo import digest_of_files, remembered
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -192,14 +191,7 @@ def _value_end(text: str, position: int) -> int:
 
 def parse_leniently(text: str) -> BibliographyData:
     """pybtex's reading of the file, with broken entries skipped (they are reported as syntax errors)."""
-    strict, captured = pybtex.errors.strict, pybtex.errors.captured_errors
-    pybtex.errors.set_strict_mode(False)
-    pybtex.errors.captured_errors = []
-    try:
-        return Parser().parse_string(text)
-    finally:
-        pybtex.errors.set_strict_mode(strict)
-        pybtex.errors.captured_errors = captured
+    return lenient_parse(text)[0]
 
 
 def lint_text(
@@ -437,15 +429,29 @@ def lint_file(
 
 
 def lint_bibfiles(app: Sphinx) -> None:
+    owner_names = tuple(app.config.portfolio_owner_names)
     for name in app.config.bibtex_bibfiles:
         path = Path(app.srcdir, name)
         if not path.is_file():
             continue
-        text = path.read_text(encoding=app.config.bibtex_encoding)
-        for problem in lint_text(text, path, app.config.portfolio_owner_names):
-            logger.warning(
-                problem.message, location=f"{path}:{problem.line}", type="portfolio", subtype=problem.subtype
-            )
+        encoding = app.config.bibtex_encoding
+        # The plausible years end next year: a new year is a new key.
+        key = (digest_of_files([path, *CODE]), encoding, owner_names, dt.date.today().year)
+        problems = remembered(
+            app.env,
+            f"biblint:{path}",
+            key,
+            lambda path=path, encoding=encoding: [
+                (problem.message, problem.line, problem.subtype)
+                for problem in lint_text(path.read_text(encoding=encoding), path, owner_names)
+            ],
+        )
+        for message, line, subtype in problems:
+            logger.warning(message, location=f"{path}:{line}", type="portfolio", subtype=subtype)
+
+
+#: The code whose results ``lint_bibfiles`` keeps between builds.
+CODE = (Path(__file__), Path(__file__).with_name("bibstyle.py"))
 
 
 # -- Command line -----------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ The style has no Sphinx dependency, so it is unit-tested on plain pybtex ``Entry
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 import pybtex.plugin
 from pybtex.backends.plaintext import Backend as PlainTextBackend
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 STYLE_NAME = "portfolio"
 PREVIEW_STYLE_NAME = "portfolio_preview"
+LABELS_STYLE_NAME = "portfolio_labels"
 PREVIEW_SEPARATOR = " — "
 # Hosts known to serve https: an http:// link to them is an old URL pasted again.
 HTTPS_HOSTS = frozenset(
@@ -115,9 +117,19 @@ def without_controls(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
 
 
+# Text in which LaTeX decoding changes nothing: words of letters, digits and punctuation that LaTeX does
+# not treat specially, single spaces between them. Most abstracts are such text, and decoding a long one
+# costs milliseconds. (No backslash, braces, math, ties, quotes, comments, guillemets or ligatures.)
+LITERAL_TEXT = re.compile(r"[A-Za-z0-9.,;:()!?/+=*@|\"\[\]-]+(?: [A-Za-z0-9.,;:()!?/+=*@|\"\[\]-]+)*")
+# Ligatures LaTeX makes of plain characters: en and em dashes, the low double quote.
+LIGATURES = ("--", ",,")
+
+
 @functools.lru_cache(maxsize=8192)
 def latex_to_plain(latex: str) -> str:
     """``{\\"o}`` -> ``ö``: BibTeX field text as a reader sees it."""
+    if LITERAL_TEXT.fullmatch(latex) and not any(ligature in latex for ligature in LIGATURES):
+        return latex
     return Text.from_latex(without_controls(latex)).render(PLAIN_TEXT)
 
 
@@ -273,7 +285,7 @@ def highlighted_names(children, context, role, owner_keys=frozenset(), limit=0, 
     visible = []
     for index, person in enumerate(persons):
         key = person_key(person)
-        name = style.format_name(person, style.abbreviate_names).format_data(context)
+        name = formatted_name(style, person, context)
         if key in owner_keys:
             name = Tag("strong", name)
         if mark := marks.get(key):
@@ -292,6 +304,24 @@ def highlighted_names(children, context, role, owner_keys=frozenset(), limit=0, 
     else:
         return join(**join_kwargs)[formatted].format_data(context)
     return Text(names, " et al.") if truncated else names
+
+
+_names: dict[tuple, Text] = {}
+
+
+def formatted_name(style: BaseStyle, person: Person, context: dict) -> Text:
+    """The person's name in the style's name style, decoded from LaTeX once per spelling: co-authors
+    recur across a bibliography, and decoding is most of the cost of formatting an entry."""
+    key = (
+        type(style.name_style),
+        style.abbreviate_names,
+        *(tuple(parts) for parts in (person.first_names, person.middle_names, person.prelast_names)),
+        *(tuple(parts) for parts in (person.last_names, person.lineage_names)),
+    )
+    name = _names.get(key)
+    if name is None:
+        name = _names[key] = style.format_name(person, style.abbreviate_names).format_data(context)
+    return name
 
 
 def _is_others(person: Person) -> bool:
@@ -365,6 +395,47 @@ def publication_kind(entry: Entry) -> str:
     return "other"
 
 
+# -- Formatting cache ----------------------------------------------------------------------------------
+# LaTeX decoding makes formatting an entry cost milliseconds, and a build asks for the same entry several
+# times: the publication list, its paper page, and sphinxcontrib-bibtex's entry, preview, label and sort
+# key of every entry on every build, even when nothing changed. Each piece is computed once per entry
+# content and kept in ``FORMAT_CACHE``, which portfolio.formatcache loads from the Sphinx environment
+# before reading and stores with it, so a rebuild formats only the entries that changed, and a clean build
+# (a new environment) starts empty. Outside Sphinx (unit tests, the command-line tools) there is no cache.
+
+T = TypeVar("T")
+
+#: (piece, entry fingerprint, style settings) -> formatted piece; None: compute every time.
+FORMAT_CACHE: dict[tuple, object] | None = None
+
+_fingerprints: dict[int, tuple[Entry, str]] = {}
+
+
+def entry_fingerprint(entry: Entry) -> str:
+    """A digest of everything in the entry: its type, fields and names (memoised per entry object)."""
+    known = _fingerprints.get(id(entry))
+    if known is not None and known[0] is entry:
+        return known[1]
+    persons = sorted(
+        (role, tuple(str(person) for person in people)) for role, people in entry.persons.items()
+    )
+    digest = hashlib.sha256(repr((entry.type, sorted(entry.fields.items()), persons)).encode()).hexdigest()
+    _fingerprints[id(entry)] = (entry, digest)
+    return digest
+
+
+def cached(piece: str, entry: Entry, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for an entry with the same content and the same style settings."""
+    if FORMAT_CACHE is None:
+        return compute()
+    key = (piece, entry_fingerprint(entry), PortfolioStyle.owner_names, PortfolioStyle.author_limit)
+    try:
+        return FORMAT_CACHE[key]  # type: ignore[return-value]
+    except KeyError:
+        value = FORMAT_CACHE[key] = compute()
+        return value
+
+
 class PortfolioStyle(BaseStyle):
     """One template for every entry type: title. Authors. Venue, year. Award. Links."""
 
@@ -386,7 +457,12 @@ class PortfolioStyle(BaseStyle):
         return {"entry": entry, "style": self, "bib_data": bib_data}
 
     def format_entry(self, label: str, entry: Entry, bib_data=None) -> FormattedEntry:
-        return FormattedEntry(entry.key, self.entry_template(entry).format_data(self._context(entry)), label)
+        text = cached(
+            f"entry:{type(self).__name__}",
+            entry,
+            lambda: self.entry_template(entry).format_data(self._context(entry)),
+        )
+        return FormattedEntry(entry.key, text, label)
 
     def authors_template(self, truncate: bool = False):
         return highlighted_names(
@@ -416,17 +492,21 @@ class PortfolioStyle(BaseStyle):
         ]
 
     def format_title(self, entry: Entry) -> Text:
-        return title_text.format_data(self._context(entry))
+        return cached("title", entry, lambda: title_text.format_data(self._context(entry)))
 
     def format_authors(self, entry: Entry, truncate: bool = False) -> Text:
         """The author list; with ``truncate``, authors past ``author_limit`` are in ``author-hidden`` tags."""
         if "author" not in entry.persons:
             return Text()
-        return self.authors_template(truncate).format_data(self._context(entry))
+        if not truncate:  # only a paper page shows every author, and it is read once per change
+            return self.authors_template().format_data(self._context(entry))
+        return cached(
+            "authors", entry, lambda: self.authors_template(truncate).format_data(self._context(entry))
+        )
 
     def format_venue(self, entry: Entry) -> Text:
         """``Full venue, pages, year`` (and the volume of a journal)."""
-        return self.venue_template(entry).format_data(self._context(entry))
+        return cached("venue", entry, lambda: self.venue_template(entry).format_data(self._context(entry)))
 
 
 class PreviewStyle(PortfolioStyle):
@@ -441,6 +521,15 @@ class PreviewStyle(PortfolioStyle):
         return join[title_text, PREVIEW_SEPARATOR, where]
 
 
+class LabelsOnlyStyle(PortfolioStyle):
+    """Our labels and order, no entry text: for the bibliography that ``{publications}`` registers with
+    sphinxcontrib-bibtex, which needs each entry's label (and preview) to resolve ``{cite}`` but never
+    shows its text, since the list renders its entries itself. Formatting them would be wasted."""
+
+    def format_entry(self, label: str, entry: Entry, bib_data=None) -> FormattedEntry:
+        return FormattedEntry(entry.key, Text(), label)
+
+
 class VenueLabelStyle(BaseLabelStyle):
     """The label is the venue badge (``venue_short``); without one, ``Surname year``."""
 
@@ -450,6 +539,10 @@ class VenueLabelStyle(BaseLabelStyle):
 
 
 def venue_label(entry: Entry) -> str:
+    return cached("label", entry, lambda: _venue_label(entry))
+
+
+def _venue_label(entry: Entry) -> str:
     if badge := plain_field(entry, "venue_short").strip():
         return badge
     authors = entry.persons.get("author") or entry.persons.get("editor") or []
@@ -462,7 +555,16 @@ class NewestFirstSortingStyle(BaseSortingStyle):
     """Newest year first, then newest month (unknown months last), then title, then key."""
 
     def sorting_key(self, entry: Entry) -> tuple[int, int, str, str]:
-        return (-entry_year(entry), -entry_month(entry), plain_field(entry, "title").casefold(), entry.key)
+        return cached(
+            "sort",
+            entry,
+            lambda: (
+                -entry_year(entry),
+                -entry_month(entry),
+                plain_field(entry, "title").casefold(),
+                entry.key,
+            ),
+        )
 
 
 @functools.lru_cache(maxsize=16)
@@ -477,6 +579,7 @@ def register_plugins() -> None:
     pybtex.plugin.register_plugin("pybtex.style.labels", STYLE_NAME, VenueLabelStyle)
     pybtex.plugin.register_plugin("pybtex.style.sorting", STYLE_NAME, NewestFirstSortingStyle)
     pybtex.plugin.register_plugin("pybtex.style.formatting", PREVIEW_STYLE_NAME, PreviewStyle)
+    pybtex.plugin.register_plugin("pybtex.style.formatting", LABELS_STYLE_NAME, LabelsOnlyStyle)
 
 
 def _apply_config(app: Sphinx, config: Config) -> None:

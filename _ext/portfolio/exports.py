@@ -29,6 +29,7 @@ from .bibstyle import (
     venue_field_name,
     without_controls,
 )
+from .memo import digest_of_files
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -178,14 +179,33 @@ def export_entries(app: Sphinx) -> list[Entry]:
 def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.portfolio_export_path:
         return
-    entries = export_entries(app)
     base = Path(app.outdir, app.config.portfolio_export_path)
+    targets = [base.with_name(base.name + suffix) for suffix in (".bib", ".json")]
+    # The downloads depend on the bib files and this code only: when neither changed and the files are
+    # still what was written, a rebuild does not format every entry again. The record lives beside the
+    # doctrees, so a clean build (no doctrees) writes them afresh.
+    bibfiles = [Path(app.srcdir, name) for name in app.config.bibtex_bibfiles]
+    inputs = digest_of_files([*bibfiles, *CODE]) + app.config.portfolio_export_path
+    record = Path(app.doctreedir, "portfolio-exports.json")
+    if record.is_file() and json.loads(record.read_text(encoding="utf-8")) == {
+        "inputs": inputs,
+        "outputs": digest_of_files(targets),
+    }:
+        return
+    entries = export_entries(app)
     base.parent.mkdir(parents=True, exist_ok=True)
-    for suffix, text in ((".bib", bibliography_bibtex(entries)), (".json", bibliography_csl_json(entries))):
-        target = base.with_name(base.name + suffix)
+    for target, text in zip(
+        targets, (bibliography_bibtex(entries), bibliography_csl_json(entries)), strict=True
+    ):
         # Unchanged files keep their mtime, so a no-op build touches nothing a deploy would upload.
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({"inputs": inputs, "outputs": digest_of_files(targets)}), encoding="utf-8")
+
+
+#: The code the downloads depend on.
+CODE = (Path(__file__), Path(__file__).with_name("bibstyle.py"))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

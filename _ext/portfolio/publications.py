@@ -38,10 +38,14 @@ from sphinx.util.osutil import relative_uri
 from sphinxcontrib.bibtex.directives import BibliographyKey, BibliographyValue
 
 from .bibstyle import (
+    LABELS_STYLE_NAME,
     MARKS,
     SAFE_KEY,
+    STYLE_NAME,
     NewestFirstSortingStyle,
     PortfolioStyle,
+    cached,
+    entry_fingerprint,
     entry_month,
     entry_year,
     latex_to_plain,
@@ -214,10 +218,12 @@ def toggle(label: str, body: Iterable[Node], classes: Sequence[str]) -> details:
 
 def abstract_paragraphs(entry: Entry) -> list[nodes.paragraph]:
     """The abstract; BibTeX folds blank lines into spaces, so paragraphs are separated by ``\\par``."""
-    paragraphs = (
-        latex_to_plain(part).strip() for part in re.split(r"\\par\b", entry.fields.get("abstract", ""))
-    )
-    return [nodes.paragraph(text, text) for text in paragraphs if text]
+    return [nodes.paragraph(text, text) for text in cached("abstract", entry, lambda: abstract_texts(entry))]
+
+
+def abstract_texts(entry: Entry) -> list[str]:
+    parts = re.split(r"\\par\b", entry.fields.get("abstract", ""))
+    return [text for part in parts if (text := latex_to_plain(part).strip())]
 
 
 def entry_item(entry: Entry, env: BuildEnvironment, anchor: bool) -> nodes.list_item:
@@ -360,7 +366,9 @@ class PublicationList(SphinxDirective):
             list_="citation",
             enumtype="arabic",
             start=1,
-            style=self.config.bibtex_default_style,
+            style=LABELS_STYLE_NAME
+            if self.config.bibtex_default_style == STYLE_NAME
+            else self.config.bibtex_default_style,
             filter_=ast.parse("True"),
             labelprefix="",
             keyprefix="",
@@ -437,6 +445,13 @@ def subsection(section_id: str, title: str, body: Iterable[Node]) -> nodes.secti
 
 def scholar_meta(entry: Entry) -> list[nodes.meta]:
     """Google Scholar's inclusion tags (https://scholar.google.com/intl/en/scholar/inclusion.html#indexing)."""
+    return [
+        nodes.meta(name=name, content=content)
+        for name, content in cached("scholar", entry, lambda: scholar_tags(entry))
+    ]
+
+
+def scholar_tags(entry: Entry) -> list[tuple[str, str]]:
     tags: list[tuple[str, str]] = [("citation_title", plain_field(entry, "title"))]
     for person in entry.persons.get("author", []):
         if str(person) != "others":
@@ -472,7 +487,7 @@ def scholar_meta(entry: Entry) -> list[nodes.meta]:
         plain_name(person) for person in entry.persons.get("author", []) if str(person) != "others"
     )
     tags.append(("description", f"{plain_field(entry, 'title')} ({venue_label(entry)}). {authors}."))
-    return [nodes.meta(name=name, content=content) for name, content in tags if content]
+    return [(name, content) for name, content in tags if content]
 
 
 def plain_name(person: Person) -> str:
@@ -620,19 +635,12 @@ ENTRY_HEAD = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,")
 # -- Incremental builds ----------------------------------------------------------
 
 
-def fingerprint(entry: Entry) -> str:
-    persons = sorted(
-        (role, tuple(str(person) for person in people)) for role, people in entry.persons.items()
-    )
-    return hashlib.sha256(repr((entry.type, sorted(entry.fields.items()), persons)).encode()).hexdigest()
-
-
 def outdated_by_bib_changes(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """Re-read pages rendering an entry that changed; remember pages citing one, to rewrite them."""
     remove_outputs_of_removed_papers(app, removed)
-    current = {key: fingerprint(entry) for key, entry in all_entries(env).items()}
+    current = {key: entry_fingerprint(entry) for key, entry in all_entries(env).items()}
     previous: dict[str, str] = getattr(env, "portfolio_fingerprints", {})
     env.portfolio_fingerprints = current
     changed_keys = {key for key in current.keys() | previous.keys() if current.get(key) != previous.get(key)}
@@ -720,7 +728,7 @@ def code_fingerprint() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for path in [
-        *(here / module for module in ("bibstyle.py", "exports.py", "publications.py")),
+        *(here / module for module in ("bibstyle.py", "exports.py", "formatcache.py", "publications.py")),
         *sorted(STATIC_DIR.iterdir()),
     ]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -738,6 +746,7 @@ def add_static_files(app: Sphinx) -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("portfolio.bibstyle")
+    app.setup_extension("portfolio.formatcache")
     app.setup_extension("portfolio.exports")
     app.setup_extension("portfolio.titles")
     app.add_config_value("portfolio_paper_dir", "publications", "env", types=frozenset({str}))

@@ -1,0 +1,129 @@
+"""Work done once (portfolio.formatcache, portfolio.memo), on copies of tests/roots/test-publications:
+a rebuild formats only the entries that changed and nothing when nothing did; results kept between builds
+(the bib checks, the downloads) behave as if computed afresh. That the output of every such rebuild
+equals a clean build, and that a change to our style's code invalidates the cache, is test_rebuilds.py's."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import build_site, warnings_of
+from sphinx.testing.util import SphinxTestApp
+
+from portfolio import bibstyle
+
+ROOT = Path(__file__).parent / "roots" / "test-publications"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("_build"))
+    return source
+
+
+@pytest.fixture
+def formatted_titles(monkeypatch) -> Counter:
+    """How often each title is decoded from LaTeX (the first step of formatting an entry)."""
+    calls: Counter = Counter()
+    decode = bibstyle.latex_with_math
+
+    def counting(latex: str):
+        calls[latex] += 1
+        return decode(latex)
+
+    monkeypatch.setattr(bibstyle, "latex_with_math", counting)
+    return calls
+
+
+def build(source: Path) -> SphinxTestApp:
+    app = SphinxTestApp("html", srcdir=source)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert warnings_of(app) == []
+    return app
+
+
+def bib_titles(source: Path) -> set[str]:
+    text = (source / "refs.bib").read_text(encoding="utf-8")
+    return {match.group(1) for match in re.finditer(r"^\s*title\s*=\s*\{(.*)\},$", text, re.M)}
+
+
+def test_a_rebuild_formats_only_the_entries_that_changed(project: Path, formatted_titles: Counter) -> None:
+    build(project)
+    titles = bib_titles(project)
+    assert len(titles) == 9
+    assert set(formatted_titles) == titles  # a clean build formats every entry
+
+    formatted_titles.clear()
+    build(project)
+    assert formatted_titles == Counter()  # nothing changed: nothing formatted
+
+    bib = project / "refs.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace("{YuLan}: An Open-source", "{YuLan}: An Open"),
+        encoding="utf-8",
+    )
+    build(project)
+    assert set(formatted_titles) == {"{YuLan}: An Open Large Language Model"}
+
+
+def test_a_clean_build_starts_with_an_empty_cache(project: Path, formatted_titles: Counter) -> None:
+    build(project)
+    formatted_titles.clear()
+    app = SphinxTestApp("html", srcdir=project, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert set(formatted_titles) == bib_titles(project)
+
+
+def test_the_cache_holds_only_entries_still_in_the_bib_files(project: Path) -> None:
+    app = SphinxTestApp("html", srcdir=project)
+    try:
+        app.build()
+        fingerprints = {
+            bibstyle.entry_fingerprint(entry)
+            for entry in app.env.get_domain("cite").bibdata.data.entries.values()
+        }
+        cached = {key[1] for key in app.env.portfolio_format_cache["items"]}
+    finally:
+        app.cleanup()
+    assert cached == fingerprints
+    assert bibstyle.FORMAT_CACHE is None  # not left behind for the next application in this process
+
+
+def test_a_check_kept_from_the_last_build_fails_the_rebuild_again(project: Path, tmp_path: Path) -> None:
+    bib = project / "refs.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace("Open-source Large", "Open-source 50% Large"),
+        encoding="utf-8",
+    )
+    with (project / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('extensions.append("portfolio.biblint")\n')
+    first = build_site(project, tmp_path / "out")
+    second = build_site(project, tmp_path / "out")
+    warnings = [
+        [line for line in result.stderr.splitlines() if "WARNING" in line] for result in (first, second)
+    ]
+    assert first.returncode != 0
+    assert second.returncode != 0
+    assert [line for line in warnings[0] if "[portfolio.bib_percent]" in line]
+    assert warnings[1] == warnings[0]
+
+
+def test_downloads_deleted_from_the_output_are_written_again(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build_site(project, out).returncode == 0
+    exported = out / "publications" / "all.json"
+    written = exported.read_bytes()
+    exported.unlink()
+    assert build_site(project, out).returncode == 0
+    assert exported.read_bytes() == written
