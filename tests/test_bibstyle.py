@@ -299,5 +299,20 @@ def test_literal_text_skips_latex_decoding_without_changing_the_result() -> None
     assert checked > 500
     # What must still be decoded is.
     assert latex_to_plain("a -- b") == "a – b"
-    assert latex_to_plain("M{\\\"u}ller and  Co") == "Müller and Co"
+    assert latex_to_plain('M{\\"u}ller and  Co') == "Müller and Co"
     assert latex_to_plain(" leading") == "leading"
+
+
+def test_the_fingerprint_tells_entries_apart_by_key_and_by_content() -> None:
+    from portfolio.bibstyle import entry_fingerprint
+
+    def entry(key: str, title: str) -> Entry:
+        made = Entry(
+            "article", fields={"title": title, "year": "2024"}, persons={"author": [Person("Kun Zhou")]}
+        )
+        made.key = key
+        return made
+
+    assert entry_fingerprint(entry("a2024", "T")) == entry_fingerprint(entry("a2024", "T"))
+    assert entry_fingerprint(entry("b2024", "T")) != entry_fingerprint(entry("a2024", "T"))
+    assert entry_fingerprint(entry("a2024", "U")) != entry_fingerprint(entry("a2024", "T"))

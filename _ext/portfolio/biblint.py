@@ -16,7 +16,9 @@ Sphinx: ``python -m portfolio.biblint refs.bib`` (``make check``), which also ru
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
+import functools
 import re
 import sys
 import unicodedata
@@ -125,7 +127,13 @@ def scan(text: str) -> list[RawEntry]:
 
 
 def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    # Counting newlines from the start for every field would make the scan quadratic in the file's size.
+    return bisect.bisect_left(_newlines(text), offset) + 1
+
+
+@functools.lru_cache(maxsize=2)
+def _newlines(text: str) -> list[int]:
+    return [match.start() for match in re.finditer("\n", text)]
 
 
 def _skip_balanced(text: str, opening: int) -> int:

@@ -412,14 +412,15 @@ _fingerprints: dict[int, tuple[Entry, str]] = {}
 
 
 def entry_fingerprint(entry: Entry) -> str:
-    """A digest of everything in the entry: its type, fields and names (memoised per entry object)."""
+    """A digest of everything in the entry: its key, type, fields and names (memoised per entry object)."""
     known = _fingerprints.get(id(entry))
     if known is not None and known[0] is entry:
         return known[1]
     persons = sorted(
         (role, tuple(str(person) for person in people)) for role, people in entry.persons.items()
     )
-    digest = hashlib.sha256(repr((entry.type, sorted(entry.fields.items()), persons)).encode()).hexdigest()
+    content = (entry.key, entry.type, sorted(entry.fields.items()), persons)
+    digest = hashlib.sha256(repr(content).encode()).hexdigest()
     _fingerprints[id(entry)] = (entry, digest)
     return digest
 

@@ -9,6 +9,7 @@ citeproc. Both are written at the end of an HTML build, at ``portfolio_export_pa
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +21,7 @@ from sphinx.util import logging
 from .bibstyle import (
     MONTHS,
     PRESENTATION_FIELDS,
+    entry_fingerprint,
     entry_month,
     entry_year,
     is_safe_url,
@@ -193,15 +195,34 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     }:
         return
     entries = export_entries(app)
+    bibtex_texts, csl_items = exported_entries(entries, Path(app.doctreedir, "portfolio-exports.pickle"))
+    texts = ("\n\n".join(bibtex_texts) + "\n", json.dumps(csl_items, ensure_ascii=False, indent=2) + "\n")
     base.parent.mkdir(parents=True, exist_ok=True)
-    for target, text in zip(
-        targets, (bibliography_bibtex(entries), bibliography_csl_json(entries)), strict=True
-    ):
+    for target, text in zip(targets, texts, strict=True):
         # Unchanged files keep their mtime, so a no-op build touches nothing a deploy would upload.
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps({"inputs": inputs, "outputs": digest_of_files(targets)}), encoding="utf-8")
+
+
+def exported_entries(entries: list[Entry], store: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """Each entry's BibTeX and CSL-JSON item, reused from ``store`` for entries whose content and whose
+    exporting code did not change since it was written: after an edit to one entry, one is converted."""
+    version = digest_of_files(CODE)
+    try:
+        kept = pickle.loads(store.read_bytes())
+        known = kept["entries"] if kept.get("version") == version else {}
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError):
+        known = {}
+    current = {}
+    for entry in entries:
+        fingerprint = entry_fingerprint(entry)
+        current[fingerprint] = known.get(fingerprint) or (format_bibtex(entry), csl_item(entry))
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_bytes(pickle.dumps({"version": version, "entries": current}, pickle.HIGHEST_PROTOCOL))
+    parts = [current[entry_fingerprint(entry)] for entry in entries]
+    return [bibtex for bibtex, _ in parts], [item for _, item in parts]
 
 
 #: The code the downloads depend on.
