@@ -382,7 +382,7 @@ def real_site(runs: int, workdir: Path) -> dict[str, float]:
         times["clean"].append(build(copy, None).seconds)
         times["no-op"].append(build(copy, None).seconds)
         research = copy / "research" / "index.md"
-        research.write_text(research.read_text(encoding="utf-8") + f"\n<!-- edit {run} -->\n")
+        research.write_text(research.read_text(encoding="utf-8") + f"\n% edit {run}\n", encoding="utf-8")
         times["edit page"].append(build(copy, None).seconds)
     return {scenario: median(values) for scenario, values in times.items()}
 
@@ -429,7 +429,7 @@ def print_table(results: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500, 2000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[50, 500, 2000, 5000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", default=None, help="passed to sphinx-build -j (for example: auto)")
     parser.add_argument("--no-real-site", action="store_true", help="skip the real site's timings")
@@ -446,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             print(f"N = {size}", flush=True)
             results.append(bench_size(size, args.runs, args.jobs, workdir))
-        print_table(results)
+        if results:
+            print_table(results)
         report: dict = {"jobs": args.jobs, "runs": args.runs, "sizes": results}
         if not args.no_real_site:
             report["real_site"] = real_site(args.runs, workdir)
