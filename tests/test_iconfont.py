@@ -95,3 +95,25 @@ def test_every_icon_on_the_real_site_has_its_glyph_in_the_font_of_its_style(site
     assert shown > 100  # navbar, profile card and award icons on every page
     assert all(any(ord(glyph) in cmap_ for cmap_ in fonts.values()) for glyph in own_glyphs)
     assert sum((site.outdir / FONT_DIR / f"{stem}.woff2").stat().st_size for stem in fonts) < 20_000
+
+
+def test_a_rebuild_reuses_what_unchanged_pages_hold_and_still_warns(tmp_path: Path) -> None:
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    source = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-iconfont", source)
+    results = []
+    for _ in range(2):
+        app = SphinxTestApp("html", srcdir=source)
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        fonts = {stem: path.read_bytes() for stem, path in font_files(app.outdir).items()}
+        results.append((warnings_of(app), fonts))
+    record = Path(app.doctreedir, "portfolio-iconfont", "pages.json")
+    assert "typo.html" in record.read_text(encoding="utf-8")
+    assert results[1] == results[0]
+    assert len(results[1][0]) == 1

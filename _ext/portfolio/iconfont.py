@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -79,20 +80,42 @@ class _PageScan(HTMLParser):
                 self.scripts.add(value.split("?", 1)[0].split("#", 1)[0])
 
 
-def icons_in_site(outdir: Path) -> tuple[dict[Path, set[str]], set[Path]]:
-    """The ``fa-`` classes each built page uses, and the local scripts the pages load."""
+def icons_in_site(outdir: Path, record: Path | None = None) -> tuple[dict[Path, set[str]], set[Path]]:
+    """The ``fa-`` classes each built page uses, and the local scripts the pages load.
+
+    With ``record``, what each page held is kept there with a digest of the page, and a page whose bytes
+    did not change is not parsed again (hashing is a small fraction of the cost of parsing).
+    """
+    known: dict[str, list] = {}
+    if record is not None and record.is_file():
+        try:
+            known = json.loads(record.read_text(encoding="utf-8"))
+        except ValueError:
+            known = {}
+    seen: dict[str, list] = {}
     classes: dict[Path, set[str]] = {}
     scripts: set[Path] = set()
     for page in sorted(outdir.rglob("*.html")):
-        scan = _PageScan()
-        scan.feed(page.read_text(encoding="utf-8"))
-        if scan.classes:
-            classes[page] = scan.classes
-        for src in scan.scripts:
+        name = page.relative_to(outdir).as_posix()
+        data = page.read_bytes()
+        stamp = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if (kept := known.get(name)) is not None and kept[0] == stamp:
+            page_classes, page_scripts = set(kept[1]), kept[2]
+        else:
+            scan = _PageScan()
+            scan.feed(data.decode("utf-8"))
+            page_classes, page_scripts = scan.classes, sorted(scan.scripts)
+        seen[name] = [stamp, sorted(page_classes), page_scripts]
+        if page_classes:
+            classes[page] = page_classes
+        for src in page_scripts:
             if "://" not in src and not src.startswith("//"):
                 script = (page.parent / src).resolve()
                 if script.is_file() and script.is_relative_to(outdir.resolve()):
                     scripts.add(script)
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(seen, sort_keys=True), encoding="utf-8")
     return classes, scripts
 
 
@@ -118,7 +141,7 @@ def subset_font(data: bytes, characters: set[str]) -> bytes:
 
 def glyphs_the_site_uses(app: Sphinx, outdir: Path, stylesheet: str) -> set[str]:
     icons, known_classes, glyphs = read_icon_table(stylesheet)
-    page_classes, scripts = icons_in_site(outdir)
+    page_classes, scripts = icons_in_site(outdir, Path(app.doctreedir, CACHE_DIR_NAME, "pages.json"))
     for page, classes in page_classes.items():
         built_name = page.relative_to(outdir).as_posix()
         docname = built_name.removesuffix(".html")
