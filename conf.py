@@ -35,6 +35,7 @@ extensions = [
     "portfolio.iconfont",
     "portfolio.deferscripts",
     "portfolio.lazyimages",
+    "portfolio.mathml",
     "portfolio.rawhtml",
     "portfolio.seo",
 ]
@@ -161,6 +162,8 @@ html_favicon = "_static/favicon.svg"
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
+# MathML written at build time (portfolio.mathml): Sphinx's default would fetch MathJax from a CDN.
+html_math_renderer = "portfolio_mathml"
 html_context = {
     "default_mode": "auto",
     # The repository of this site, for "Edit on GitHub" (change these if it moves).
