@@ -23,7 +23,7 @@ import functools
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -295,8 +295,9 @@ def cite_domain(env: BuildEnvironment) -> BibtexDomain:
     return env.get_domain("cite")  # type: ignore[return-value]
 
 
-def all_entries(env: BuildEnvironment) -> dict[str, Entry]:
-    return dict(cite_domain(env).bibdata.data.entries)
+def all_entries(env: BuildEnvironment) -> Mapping[str, Entry]:
+    """Every entry by key: pybtex's own mapping, not a copy (a copy per paper page was quadratic)."""
+    return cite_domain(env).bibdata.data.entries
 
 
 def sorted_entries(entries: Iterable[Entry]) -> list[Entry]:
