@@ -16,6 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -49,6 +50,17 @@ def soup(app, docname: str):
     from bs4 import BeautifulSoup
 
     return BeautifulSoup((app.outdir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def build_in_process(srcdir: Path, **kwargs) -> SphinxTestApp:
+    """Build ``srcdir`` (HTML) with sphinx.testing in this process, for tests that build the same sources
+    more than once; its environment and warnings stay readable afterwards."""
+    app = SphinxTestApp("html", srcdir=srcdir, **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
 
 
 @pytest.fixture

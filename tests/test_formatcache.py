@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import build_site, warnings_of
+from conftest import build_in_process, build_site, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
 from portfolio import bibstyle
@@ -41,11 +41,7 @@ def formatted_titles(monkeypatch) -> Counter:
 
 
 def build(source: Path) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=source)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build_in_process(source)
     assert warnings_of(app) == []
     return app
 
@@ -77,25 +73,17 @@ def test_a_rebuild_formats_only_the_entries_that_changed(project: Path, formatte
 def test_a_clean_build_starts_with_an_empty_cache(project: Path, formatted_titles: Counter) -> None:
     build(project)
     formatted_titles.clear()
-    app = SphinxTestApp("html", srcdir=project, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    build_in_process(project, freshenv=True)
     assert set(formatted_titles) == bib_titles(project)
 
 
 def test_the_cache_holds_only_entries_still_in_the_bib_files(project: Path) -> None:
-    app = SphinxTestApp("html", srcdir=project)
-    try:
-        app.build()
-        fingerprints = {
-            bibstyle.entry_fingerprint(entry)
-            for entry in app.env.get_domain("cite").bibdata.data.entries.values()
-        }
-        cached = {key[1] for key in app.env.portfolio_format_cache["items"]}
-    finally:
-        app.cleanup()
+    app = build_in_process(project)
+    fingerprints = {
+        bibstyle.entry_fingerprint(entry)
+        for entry in app.env.get_domain("cite").bibdata.data.entries.values()
+    }
+    cached = {key[1] for key in app.env.portfolio_format_cache["items"]}
     assert cached == fingerprints
     assert bibstyle.FORMAT_CACHE is None  # not left behind for the next application in this process
 

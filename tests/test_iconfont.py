@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import warnings_of
+from conftest import build_in_process, warnings_of
 from fontTools.ttLib import TTFont
 
 from portfolio.iconfont import FONT_DIR, read_icon_table
@@ -100,17 +100,11 @@ def test_every_icon_on_the_real_site_has_its_glyph_in_the_font_of_its_style(site
 def test_a_rebuild_reuses_what_unchanged_pages_hold_and_still_warns(tmp_path: Path) -> None:
     import shutil
 
-    from sphinx.testing.util import SphinxTestApp
-
     source = tmp_path / "src"
     shutil.copytree(Path(__file__).parent / "roots" / "test-iconfont", source)
     results = []
     for _ in range(2):
-        app = SphinxTestApp("html", srcdir=source)
-        try:
-            app.build()
-        finally:
-            app.cleanup()
+        app = build_in_process(source)
         fonts = {stem: path.read_bytes() for stem, path in font_files(app.outdir).items()}
         results.append((warnings_of(app), fonts))
     record = Path(app.doctreedir, "portfolio-iconfont", "pages.json")
