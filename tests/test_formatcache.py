@@ -115,3 +115,86 @@ def test_downloads_deleted_from_the_output_are_written_again(project: Path, tmp_
     exported.unlink()
     assert build_site(project, out).returncode == 0
     assert exported.read_bytes() == written
+
+
+def test_a_rebuild_renders_only_the_list_items_of_changed_entries(project: Path, monkeypatch) -> None:
+    from portfolio import publications
+
+    rendered: Counter = Counter()
+    render = publications.entry_item
+
+    def counting(entry, env, anchor):
+        rendered[entry.key] += 1
+        return render(entry, env, anchor)
+
+    monkeypatch.setattr(publications, "entry_item", counting)
+    build(project)
+    # Every entry on the publications page, and the selected ones on the home page too.
+    selected = Counter({"zhou2024jiuzhang3": 1, "li2023evaluating": 1})
+    assert rendered == Counter({key: 1 for key in bib_keys(project)}) + selected
+
+    rendered.clear()
+    build(project)
+    assert rendered == Counter()
+
+    retitle(project, "Diffusion-{NAT}: Self-Prompting", "Diffusion-{NAT}: Self-Prompted")
+    build(project)
+    assert rendered == Counter({"zhou2024diffusion": 1})
+
+
+def test_the_bib_file_is_parsed_once_per_version(project: Path, monkeypatch) -> None:
+    """bibcheck's lenient parse (for the syntax check and the linter) is the data sphinxcontrib-bibtex
+    uses: one parse of refs.bib when it changed, none when it did not."""
+    from pybtex.database.input.bibtex import Parser
+
+    from portfolio import bibcheck
+
+    with (project / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('extensions.append("portfolio.biblint")\n')
+    bibcheck.lenient_parse.cache_clear()
+    parses: list[int] = []
+    parse_string = Parser.parse_string
+
+    def counting(self, value):
+        parses.append(len(value))
+        return parse_string(self, value)
+
+    monkeypatch.setattr(Parser, "parse_string", counting)
+    # The test entries break some of the linter's rules on purpose: its warnings are not this test's.
+    build_in_process(project)
+    assert len(parses) == 1
+    parses.clear()
+    build_in_process(project)
+    assert parses == []
+    retitle(project, "Diffusion-{NAT}: Self-Prompting", "Diffusion-{NAT}: Self-Prompted")
+    app = build_in_process(project)
+    assert len(parses) == 1
+    titles = {entry.fields["title"] for entry in app.env.get_domain("cite").bibdata.data.entries.values()}
+    assert "Diffusion-{NAT}: Self-Prompted Discrete Diffusion" in titles
+
+
+def test_equal_names_are_one_object_in_the_stored_entries(project: Path) -> None:
+    with (project / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('extensions.append("portfolio.biblint")\n')
+    app = build_in_process(project)
+    persons = [
+        person
+        for entry in app.env.get_domain("cite").bibdata.data.entries.values()
+        for people in entry.persons.values()
+        for person in people
+    ]
+    names = {str(person) for person in persons}
+    assert len(persons) > len(names)  # the test data repeats co-authors
+    assert len({id(person) for person in persons}) == len(names)
+
+
+def bib_keys(source: Path) -> set[str]:
+    text = (source / "refs.bib").read_text(encoding="utf-8")
+    return set(re.findall(r"^@\w+\{([^,]+),", text, re.M))
+
+
+def retitle(source: Path, old: str, new: str) -> None:
+    bib = source / "refs.bib"
+    text = bib.read_text(encoding="utf-8")
+    assert old in text
+    bib.write_text(text.replace(old, new), encoding="utf-8")

@@ -168,6 +168,6 @@ def test_the_real_site_builds_in_parallel_without_warnings(site_copy: Path, tmp_
     result = build_site(site_copy, tmp_path / "out", "-j", "auto")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    papers = len(list((site_copy / "publications").glob("*.md"))) - 1
-    assert papers == (REPO / "refs.bib").read_text(encoding="utf-8").count("\n@")
+    papers = (REPO / "refs.bib").read_text(encoding="utf-8").count("\n@")
+    # Every paper's page, and the list.
     assert len(list((tmp_path / "out" / "publications").glob("*.html"))) == papers + 1

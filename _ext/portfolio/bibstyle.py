@@ -33,7 +33,7 @@ from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle, toplevel
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
-from pybtex.style.template import FieldIsMissing, field, join, node, optional, sentence, tag, words
+from pybtex.style.template import FieldIsMissing, join, node, optional, sentence, tag, words
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -125,12 +125,20 @@ LITERAL_TEXT = re.compile(r"[A-Za-z0-9.,;:()!?/+=*@|\"\[\]-]+(?: [A-Za-z0-9.,;:(
 LIGATURES = ("--", ",,")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
+def latex_text(latex: str) -> Text:
+    """``Text.from_latex``, once per distinct string: venues, pages and years recur across a bibliography,
+    a title is read for the list, the sort key and the meta tags, and decoding is most of the cost of
+    formatting an entry. (pybtex's rich text is never modified in place, so sharing it is safe.)"""
+    return Text.from_latex(latex)
+
+
+@functools.lru_cache(maxsize=65536)
 def latex_to_plain(latex: str) -> str:
     """``{\\"o}`` -> ``ö``: BibTeX field text as a reader sees it."""
     if LITERAL_TEXT.fullmatch(latex) and not any(ligature in latex for ligature in LIGATURES):
         return latex
-    return Text.from_latex(without_controls(latex)).render(PLAIN_TEXT)
+    return latex_text(without_controls(latex)).render(PLAIN_TEXT)
 
 
 def person_key(person: Person) -> tuple[str, str]:
@@ -362,10 +370,23 @@ def _latex_keeping_edges(latex: str) -> list:
     parts: list = [" "] if latex[0].isspace() else []
     if latex.strip():
         # Outside math, "\\$" is a dollar sign; pybtex's decoder would keep the backslash.
-        parts.append(Text.from_latex(latex.strip().replace("\\$", "$")))
+        parts.append(latex_text(latex.strip().replace("\\$", "$")))
         if latex[-1].isspace():
             parts.append(" ")
     return parts
+
+
+@node
+def latex_field(children, context, name):
+    """pybtex's ``field`` (the field's LaTeX as rich text), decoding each distinct value once."""
+    if children:
+        raise ValueError(children)
+    entry = context["entry"]
+    try:
+        value = entry.fields[name]
+    except KeyError:
+        raise FieldIsMissing(name, entry) from None
+    return latex_text(value)
 
 
 @node
@@ -425,15 +446,23 @@ def entry_fingerprint(entry: Entry) -> str:
     return digest
 
 
+#: Pieces of the publication list and the paper pages: those keep their own rendered HTML between builds
+#: (``publications.ListItems``, ``paperpages``), so these are kept for one build only (the list and the
+#: paper pages share them), not stored with the environment, which every build loads.
+PAGE_PIECES = frozenset({"title", "authors", "venue", "abstract"})
+PAGE_CACHE: dict[tuple, object] | None = None
+
+
 def cached(piece: str, entry: Entry, compute: Callable[[], T]) -> T:
     """``compute()``, or what it gave for an entry with the same content and the same style settings."""
-    if FORMAT_CACHE is None:
+    store = PAGE_CACHE if piece in PAGE_PIECES else FORMAT_CACHE
+    if store is None:
         return compute()
     key = (piece, entry_fingerprint(entry), PortfolioStyle.owner_names, PortfolioStyle.author_limit)
     try:
-        return FORMAT_CACHE[key]  # type: ignore[return-value]
+        return store[key]  # type: ignore[return-value]
     except KeyError:
-        value = FORMAT_CACHE[key] = compute()
+        value = store[key] = compute()
         return value
 
 
@@ -477,18 +506,18 @@ class PortfolioStyle(BaseStyle):
 
     def venue_template(self, entry: Entry):
         venue_field = venue_field_name(entry)
-        venue = [field(venue_field)] if venue_field else []
+        venue = [latex_field(venue_field)] if venue_field else []
         if entry.type == "article":
-            venue.append(optional[field("volume")])
-        venue.append(optional[field("pages")])
-        return join(sep=", ")[*venue, field("year")]
+            venue.append(optional[latex_field("volume")])
+        venue.append(optional[latex_field("pages")])
+        return join(sep=", ")[*venue, latex_field("year")]
 
     def entry_template(self, entry: Entry):
         return toplevel[
             sentence[title_text],
             sentence[self.authors_template()],
             sentence[self.venue_template(entry)],
-            optional[sentence[words["Award:", tag("strong")[field("award")]]]],
+            optional[sentence[words["Award:", tag("strong")[latex_field("award")]]]],
             link_list,
         ]
 
@@ -518,7 +547,7 @@ class PreviewStyle(PortfolioStyle):
     """
 
     def entry_template(self, entry: Entry):
-        where = field("venue_short") if "venue_short" in entry.fields else self.venue_template(entry)
+        where = latex_field("venue_short") if "venue_short" in entry.fields else self.venue_template(entry)
         return join[title_text, PREVIEW_SEPARATOR, where]
 
 
@@ -581,6 +610,11 @@ def register_plugins() -> None:
     pybtex.plugin.register_plugin("pybtex.style.sorting", STYLE_NAME, NewestFirstSortingStyle)
     pybtex.plugin.register_plugin("pybtex.style.formatting", PREVIEW_STYLE_NAME, PreviewStyle)
     pybtex.plugin.register_plugin("pybtex.style.formatting", LABELS_STYLE_NAME, LabelsOnlyStyle)
+    # sphinxcontrib-bibtex looks the docutils backend up for every citation it resolves, and pybtex
+    # answers each lookup by scanning the installed packages' entry points (some 3 ms): remember the
+    # class the entry point names, so that every later lookup finds it at once.
+    backend = pybtex.plugin.find_plugin("pybtex.backends", "docutils")
+    pybtex.plugin.register_plugin("pybtex.backends", "docutils", backend, force=True)
 
 
 def _apply_config(app: Sphinx, config: Config) -> None:

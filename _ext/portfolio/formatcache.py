@@ -40,6 +40,7 @@ def load_cache(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         stored = {"version": version, "items": {}}
         setattr(env, ATTRIBUTE, stored)
     bibstyle.FORMAT_CACHE = stored["items"]
+    bibstyle.PAGE_CACHE = {}
 
 
 def merge_cache(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
@@ -53,8 +54,15 @@ def drop_removed_entries(app: Sphinx, env: BuildEnvironment) -> list[str]:
     stored = getattr(env, ATTRIBUTE, None)
     if not isinstance(stored, dict):
         return []
-    entries = env.get_domain("cite").bibdata.data.entries.values()  # type: ignore[attr-defined]
-    current = {bibstyle.entry_fingerprint(entry) for entry in entries}
+    # portfolio.publications fingerprints every entry when a bib file changed, and only then.
+    fingerprints: dict[str, str] | None = getattr(env, "portfolio_fingerprints", None)
+    if fingerprints is not None:
+        if not getattr(env, "portfolio_changed_keys", True):
+            return []
+        current = set(fingerprints.values())
+    else:
+        entries = env.get_domain("cite").bibdata.data.entries.values()  # type: ignore[attr-defined]
+        current = {bibstyle.entry_fingerprint(entry) for entry in entries}
     items = stored["items"]
     for key in [key for key in items if key[1] not in current]:
         del items[key]
@@ -64,6 +72,7 @@ def drop_removed_entries(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def unload_cache(app: Sphinx, exception: BaseException | None) -> None:
     """The next Sphinx application in this process (tests build many) must not see this one's cache."""
     bibstyle.FORMAT_CACHE = None
+    bibstyle.PAGE_CACHE = None
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -6,14 +6,12 @@
   sphinxcontrib-bibtex as the bibliography that ``{cite:p}`` resolves to, so inline citations link to
   the entry (anchor = bib key). With ``:selected:`` it lists only entries whose
   ``portfolio_selected_field`` is true, without year headings (the home page's selection).
-* ``{paper} <key>`` is the page of one paper: everything above, the abstract, the BibTeX with a copy
-  button, "Cited on" links back to every page that cites it, and Google Scholar's ``citation_*`` meta
-  tags. Its source files are generated: one stub per bib entry in ``portfolio_paper_dir``, written when
-  the builder starts, so a paper added to ``refs.bib`` gets its page without anyone writing a file
-  (the same approach as ``sphinx.ext.autosummary``'s generated stubs).
+* Each entry's title links to the paper's own page, ``<portfolio_paper_dir>/<key>.html``, which
+  ``portfolio.paperpages`` writes.
 * Incremental builds: Sphinx re-reads a page when its own source changes, not when a bib entry it
   renders or cites does. Entries are fingerprinted; pages that render a changed entry are re-read and
-  pages that cite one are rewritten, as are paper pages whose "Cited on" list changed.
+  pages that cite one are rewritten. Which pages cite which entry (for the paper pages' "Cited on") is
+  collected once per build.
 """
 
 from __future__ import annotations
@@ -21,7 +19,11 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import html
+import pickle
 import re
+import uuid
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -29,9 +31,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.utils import new_document
 from pybtex.database import Entry, Person
 from pybtex_docutils import Backend as DocutilsBackend
-from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
@@ -40,7 +42,6 @@ from sphinxcontrib.bibtex.directives import BibliographyKey, BibliographyValue
 from .bibstyle import (
     LABELS_STYLE_NAME,
     MARKS,
-    SAFE_KEY,
     STYLE_NAME,
     NewestFirstSortingStyle,
     PortfolioStyle,
@@ -62,6 +63,7 @@ from .exports import format_bibtex
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata, OptionSpec
     from sphinx.writers.html5 import HTML5Translator
@@ -70,16 +72,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
-STUB_MARKER = "% Generated from refs.bib by _ext/portfolio/publications.py"
-STUB_TEMPLATE = (
-    STUB_MARKER
-    + """: edit refs.bib, not this file.
-
-```{{paper}} {key}
-```
-"""
-)
 ALL_ENTRIES = "*"
+# Marks the page holding the full list: the paper pages' parent.
+FULL_LIST = "*list"
 
 
 # -- Nodes ---------------------------------------------------------------------
@@ -91,10 +86,6 @@ class details(nodes.General, nodes.Element):
 
 class summary(nodes.General, nodes.TextElement):
     """The always-visible label of a ``details``."""
-
-
-class cited_on(nodes.General, nodes.Element):
-    """Placeholder for the list of pages citing ``key``, filled in once every page has been read."""
 
 
 class paper_link(nodes.General, nodes.Inline, nodes.TextElement):
@@ -119,6 +110,33 @@ def visit_summary_html(self: HTML5Translator, node: Element) -> None:
 
 def depart_summary_html(self: HTML5Translator, node: Element) -> None:
     self.body.append("</summary>\n")
+
+
+class bibtex_code(nodes.literal_block):
+    """An entry's BibTeX: a plain literal block, written by the HTML builder without Pygments."""
+
+
+def visit_bibtex_code_html(self: HTML5Translator, node: Element) -> None:
+    """The markup of a ``text`` literal block (sphinx-copybutton finds its ``div.highlight pre``), without
+    a Pygments pass per entry and page."""
+    text = node.astext()
+    if not text.endswith("\n"):
+        text += "\n"
+    classes = " ".join([*node["classes"], "highlight-text", "notranslate"])
+    self.body.append(
+        f'<div class="{classes}"><div class="highlight"><pre><span></span>'
+        # Escaped as Pygments escapes a "text" block.
+        f"{html.escape(text, quote=False)}</pre></div>\n</div>\n"
+    )
+    raise nodes.SkipNode
+
+
+def visit_as_literal_block(self, node: Element) -> None:
+    self.visit_literal_block(node)
+
+
+def depart_as_literal_block(self, node: Element) -> None:
+    self.depart_literal_block(node)
 
 
 def visit_passthrough(self, node: Element) -> None:
@@ -157,7 +175,7 @@ def style() -> PortfolioStyle:
 def paper_docname(env: BuildEnvironment, key: str) -> str | None:
     """The docname of ``key``'s page, or None when it has none (pages off, or a key no file can carry)."""
     docname = f"{env.config.portfolio_paper_dir.strip('/')}/{key}"
-    return docname if docname in getattr(env, "portfolio_paper_docs", ()) else None
+    return docname if docname in getattr(env, "portfolio_paper_pages", ()) else None
 
 
 def doc_link(docname: str, content: Sequence[Node]) -> paper_link:
@@ -200,13 +218,12 @@ def link_buttons(entry: Entry) -> nodes.paragraph | None:
     return line
 
 
-def bibtex_block(entry: Entry, *, highlight: bool = True) -> nodes.literal_block:
-    """The entry's clean BibTeX. Lists leave it plain: colouring sixty entries would add some 4000
-    elements to the page (three quarters of its DOM), which a phone pays for in every layout."""
+def bibtex_block(entry: Entry) -> nodes.literal_block:
+    """The entry's clean BibTeX, plain. Colouring it would add some 70 elements per entry (on a list of
+    sixty, three quarters of the page's DOM, which a phone pays for in every layout) and a Pygments pass
+    per entry and page to every build."""
     text = format_bibtex(entry)
-    return nodes.literal_block(
-        text, text, language="bibtex" if highlight else "text", classes=["pub-bibtex-code"]
-    )
+    return bibtex_code(text, text, language="text", classes=["pub-bibtex-code"])
 
 
 def toggle(label: str, body: Iterable[Node], classes: Sequence[str]) -> details:
@@ -250,7 +267,7 @@ def entry_item(entry: Entry, env: BuildEnvironment, anchor: bool) -> nodes.list_
         item += buttons
     if abstract := abstract_paragraphs(entry):
         item += toggle("Abstract", abstract, ["pub-abstract"])
-    item += toggle("BibTeX", [bibtex_block(entry, highlight=False)], ["pub-bibtex"])
+    item += toggle("BibTeX", [bibtex_block(entry)], ["pub-bibtex"])
     return item
 
 
@@ -307,6 +324,144 @@ def sorted_entries(entries: Iterable[Entry]) -> list[Entry]:
 # -- Directives ----------------------------------------------------------------
 
 
+class ListItems:
+    """The list items of one publication list, as HTML kept between builds.
+
+    A list of thousands of entries as docutils nodes is some fifty nodes per entry to transform, pickle,
+    load and translate on every build that re-reads the page (any change to ``refs.bib``). For the HTML
+    builder each item is rendered once by the builder's own translator (the same markup) and kept, per
+    list, in ``<doctreedir>/portfolio-lists/``, keyed by the entry's content; the page holds one raw
+    node per entry. A clean build (no doctree directory) renders everything; our code's fingerprint
+    and the style settings are part of the key. Other builders get the nodes.
+    """
+
+    def __init__(self, env: BuildEnvironment, list_id: str, *, anchor: bool) -> None:
+        self.env = env
+        self.anchor = anchor
+        builder = current_builder()
+        self.enabled = builder.format == "html" and hasattr(builder, "get_relative_uri")
+        name = hashlib.sha256(list_id.encode()).hexdigest()[:16]
+        self.path = Path(env.doctreedir, "portfolio-lists", f"{name}.pickle")
+        self.version = (
+            env.config.portfolio_code_fingerprint,
+            env.config.html_math_renderer,
+            env.config.html_permalinks,
+            tuple(PortfolioStyle.owner_names),
+            PortfolioStyle.author_limit,
+            env.docname,
+            getattr(env, "portfolio_env_id", None),
+        )
+        self.stored: dict[tuple, str] = {}
+        self.used: dict[tuple, str] = {}
+        self.writer: NodeWriter | None = None
+        if self.enabled:
+            try:
+                with self.path.open("rb") as handle:
+                    version, stored = pickle.load(handle)
+                if version == self.version:
+                    self.stored = stored
+            except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
+                pass
+
+    def render(self, entry: Entry) -> Node:
+        if not self.enabled:
+            return entry_item(entry, self.env, self.anchor)
+        paper = paper_docname(self.env, entry.key)
+        key = (entry_fingerprint(entry), self.anchor, paper)
+        fragment = self.stored.get(key)
+        if fragment is None:
+            fragment = self.render_html(entry, paper)
+        self.used[key] = fragment
+        return nodes.raw("", fragment, format="html", portfolio_rendered=True)
+
+    def render_html(self, entry: Entry, paper: str | None) -> str:
+        builder = current_builder()
+        docname = self.env.docname
+        item = entry_item(entry, self.env, self.anchor)
+        for placeholder in list(item.findall(paper_link)):
+            uri = builder.get_relative_uri(docname, placeholder["docname"])
+            placeholder.replace_self(
+                nodes.reference("", "", *placeholder.children, refuri=uri, internal=True)
+            )
+        if self.writer is None:
+            self.writer = NodeWriter(builder)
+        return self.writer(item, docname)
+
+    def save(self) -> None:
+        if not self.enabled or self.used == self.stored:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("wb") as handle:
+            pickle.dump((self.version, self.used), handle, pickle.HIGHEST_PROTOCOL)
+
+
+_builder: list[Builder] = []
+
+
+def remember_builder(app: Sphinx) -> None:
+    """Directives reach the environment, not the builder (``env.app`` is deprecated): keep it here.
+
+    Also names the environment: what we keep beside it (list items, paper pages) is valid for this
+    environment only, so a fresh one (``-E``, a new doctree folder) starts from nothing."""
+    _builder[:] = [app.builder]
+    if not getattr(app.env, "portfolio_env_id", None):
+        app.env.portfolio_env_id = uuid.uuid4().hex
+
+
+def current_builder() -> Builder:
+    return _builder[0]
+
+
+def writer_settings(builder) -> object:
+    """The docutils settings the HTML builder writes with (made early when a page is being read)."""
+    settings = getattr(builder, "docsettings", None)
+    if settings is None:
+        from docutils.frontend import OptionParser
+        from sphinx.writers.html import HTMLWriter
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            settings = OptionParser(
+                defaults=builder.env.settings, components=(HTMLWriter(builder),), read_config_files=True
+            ).get_default_values()
+        builder.portfolio_docsettings = settings
+    return settings
+
+
+class NodeWriter:
+    """Writes nodes as the HTML builder writes them, with one translator for many nodes (making one
+    costs as much as writing a list item)."""
+
+    def __init__(self, builder) -> None:
+        settings = getattr(builder, "docsettings", None) or getattr(builder, "portfolio_docsettings", None)
+        self.builder = builder
+        self.document = new_document("<portfolio>", settings or writer_settings(builder))
+        self.translator = builder.create_translator(self.document, builder)
+
+    def __call__(self, node: Node, pagename: str) -> str:
+        """``node`` as written on page ``pagename``. The translator's state is back where it started
+        after each node (every visit has its departure), so only its output is reset."""
+        builder = self.builder
+        previous = getattr(builder, "current_docname", "")
+        builder.current_docname = pagename
+        self.document += node
+        self.translator.body = []
+        try:
+            node.walkabout(self.translator)
+        finally:
+            builder.current_docname = previous
+            self.document.remove(node)
+        return "".join(self.translator.body)
+
+
+class CitationTargets(dict):
+    """The list item of each entry, made when sphinxcontrib-bibtex asks for it (for cited entries only),
+    instead of one node per entry stored with the environment."""
+
+    def __missing__(self, key: str) -> nodes.list_item:
+        return nodes.list_item(ids=[key])
+
+
 class PublicationList(SphinxDirective):
     """Every entry under year headings and the bibliography ``{cite}`` links to; or, with ``:selected:``,
     the entries marked selected."""
@@ -320,11 +475,13 @@ class PublicationList(SphinxDirective):
         bibfiles = list(domain.bibdata.bibfiles)
         entries = sorted_entries(domain.get_entries(bibfiles))
         note_rendered(self.env, [ALL_ENTRIES])
+        items = ListItems(self.env, f"{self.env.docname}:{self.lineno}", anchor=not selected)
         if selected:
             field_name = self.config.portfolio_selected_field
             entries = [entry for entry in entries if is_selected(entry, field_name)]
             listing = nodes.bullet_list(classes=["pub-list", "pub-selected"])
-            listing.extend(entry_item(entry, self.env, anchor=False) for entry in entries)
+            listing.extend(items.render(entry) for entry in entries)
+            items.save()
             return [listing]
 
         result: list[Node] = [nodes.container(classes=["pub-controls"])]
@@ -340,12 +497,12 @@ class PublicationList(SphinxDirective):
             section = nodes.section(ids=[section_id], names=[section_id], classes=["pub-year"])
             section += nodes.title("", str(year) if year else "Undated")
             listing = nodes.bullet_list(classes=["pub-list"])
-            listing.extend(entry_item(entry, self.env, anchor=True) for entry in year_entries)
+            listing.extend(items.render(entry) for entry in year_entries)
             section += listing
             result.append(section)
+        items.save()
         self.register_citation_targets(bibfiles, entries)
-        if self.config.portfolio_paper_dir:
-            result.append(self.paper_toctree(entries))
+        note_rendered(self.env, [FULL_LIST])
         return result
 
     def downloads(self) -> nodes.paragraph:
@@ -360,7 +517,7 @@ class PublicationList(SphinxDirective):
     def register_citation_targets(self, bibfiles, entries: list[Entry]) -> None:
         """Tell sphinxcontrib-bibtex that this list holds every entry, each at the id of its bib key."""
         domain = cite_domain(self.env)
-        targets = {entry.key: nodes.list_item(ids=[entry.key]) for entry in entries}
+        targets = CitationTargets()
         bib_id = f"publications-{self.env.docname.replace('/', '-')}-{self.lineno}"
         domain.bibliographies[BibliographyKey(docname=self.env.docname, id_=bib_id)] = BibliographyValue(
             line=self.lineno,
@@ -370,86 +527,14 @@ class PublicationList(SphinxDirective):
             style=LABELS_STYLE_NAME
             if self.config.bibtex_default_style == STYLE_NAME
             else self.config.bibtex_default_style,
-            filter_=ast.parse("True"),
+            # Labels are formatted (in sphinxcontrib-bibtex's env-updated) for the cited entries only.
+            filter_=ast.parse("cited"),
             labelprefix="",
             keyprefix="",
             bibfiles=bibfiles,
             citation_nodes=targets,
             keys=[],
         )
-
-    def paper_toctree(self, entries: list[Entry]) -> nodes.compound:
-        """A hidden toctree of the paper pages, so each has the publications page as its parent."""
-        docnames = [name for entry in entries if (name := paper_docname(self.env, entry.key))]
-        toctree = addnodes.toctree()
-        toctree["parent"] = self.env.docname
-        toctree["entries"] = [(None, docname) for docname in docnames]
-        toctree["includefiles"] = docnames
-        toctree["maxdepth"] = -1
-        toctree["caption"] = None
-        toctree["glob"] = False
-        toctree["hidden"] = True
-        toctree["includehidden"] = False
-        toctree["numbered"] = 0
-        toctree["titlesonly"] = False
-        wrapper = nodes.compound(classes=["toctree-wrapper"])
-        wrapper += toctree
-        return wrapper
-
-
-class Paper(SphinxDirective):
-    """The page of one paper, titled with the paper's title."""
-
-    required_arguments = 1
-    has_content = False
-
-    def run(self) -> list[Node]:
-        key = self.arguments[0]
-        entry = all_entries(self.env).get(key)
-        note_rendered(self.env, [key])
-        if entry is None:
-            logger.warning(
-                "no entry %r in the bib files (bibtex_bibfiles)",
-                key,
-                location=self.get_location(),
-                type="portfolio",
-                subtype="paper_key",
-            )
-            return []
-        section = nodes.section(
-            ids=["paper"], names=["paper"], classes=["pub-paper"], support_smartquotes=False
-        )
-        section += nodes.title("", "", *style().format_title(entry).render(BACKEND))
-        section.extend(scholar_meta(entry))
-        section += badges(entry)
-        section += nodes.paragraph(
-            "", "", *style().format_authors(entry).render(BACKEND), classes=["pub-authors"]
-        )
-        if note := legend([entry]):
-            section += note
-        section += venue_line(entry)
-        if buttons := link_buttons(entry):
-            section += buttons
-        if abstract := abstract_paragraphs(entry):
-            section += subsection("abstract", "Abstract", abstract)
-        section += subsection("bibtex", "BibTeX", [bibtex_block(entry)])
-        section += subsection("cited-on", "Cited on", [cited_on(key=key)])
-        return [section]
-
-
-def subsection(section_id: str, title: str, body: Iterable[Node]) -> nodes.section:
-    section = nodes.section(ids=[section_id], names=[section_id])
-    section += nodes.title("", title)
-    section.extend(body)
-    return section
-
-
-def scholar_meta(entry: Entry) -> list[nodes.meta]:
-    """Google Scholar's inclusion tags (https://scholar.google.com/intl/en/scholar/inclusion.html#indexing)."""
-    return [
-        nodes.meta(name=name, content=content)
-        for name, content in cached("scholar", entry, lambda: scholar_tags(entry))
-    ]
 
 
 def scholar_tags(entry: Entry) -> list[tuple[str, str]]:
@@ -501,15 +586,13 @@ def plain_name(person: Person) -> str:
 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Fill "Cited on" lists and the links to paper pages and downloads: they need every page read,
-    and the output layout of the builder."""
+    """Fill in the links to paper pages and downloads: they need the output layout of the builder."""
     builder = app.builder
     env = app.env
-    for placeholder in list(doctree.findall(cited_on)):
-        placeholder.replace_self(cited_on_list(app, placeholder["key"], docname))
+    pages = getattr(env, "portfolio_paper_pages", set())
     for placeholder in list(doctree.findall(paper_link)):
         target = placeholder["docname"]
-        if target not in env.all_docs:
+        if target not in env.all_docs and target not in pages:
             logger.warning(
                 "no page %r to link to",
                 target,
@@ -528,20 +611,6 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
         )
 
 
-def cited_on_list(app: Sphinx, key: str, fromdocname: str) -> Node:
-    # (docname, citation id, title) of each citing page, computed once per build in rewrite_dependents.
-    pages = [page for page in app.env.portfolio_citing_pages.get(key, ()) if page[0] != fromdocname]
-    if not pages:
-        return nodes.paragraph("", "No page of this site cites it yet.", classes=["pub-cited-on"])
-    listing = nodes.bullet_list(classes=["pub-cited-on"])
-    for docname, ref_id, title in sorted(pages, key=lambda page: page[2].casefold()):
-        uri = app.builder.get_relative_uri(fromdocname, docname) + f"#{ref_id}"
-        paragraph = nodes.paragraph()
-        paragraph += nodes.reference("", title, refuri=uri, internal=True)
-        listing += nodes.list_item("", paragraph)
-    return listing
-
-
 def citing_pages(env: BuildEnvironment) -> dict[str, dict[str, str]]:
     """key -> {docname: id of the page's first citation of it}."""
     pages: dict[str, dict[str, str]] = defaultdict(dict)
@@ -551,60 +620,7 @@ def citing_pages(env: BuildEnvironment) -> dict[str, dict[str, str]]:
     return pages
 
 
-# -- Paper page sources ------------------------------------------------------------
-
-
-def write_paper_stubs(app: Sphinx) -> None:
-    """One generated source per entry under ``portfolio_paper_dir``; stale generated ones are removed.
-
-    A stub is rewritten only when its text differs, so its mtime (what Sphinx compares) stays put.
-    """
-    app.env.portfolio_paper_docs = set()
-    if not app.config.portfolio_paper_dir:
-        return
-    folder = Path(app.srcdir, app.config.portfolio_paper_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    bibdata = cite_domain(app.env).bibdata
-    wanted: dict[Path, str] = {}
-    for key in bibdata.data.entries:
-        location = entry_location(bibdata, key)
-        if not SAFE_KEY.fullmatch(key):
-            if "portfolio.biblint" in app.extensions:
-                continue  # reported there, with the other checks of refs.bib
-            logger.warning(
-                "key %r has characters a file name or URL cannot hold; its paper page is skipped "
-                "(use letters, digits, '_', '-' and '.')",
-                key,
-                location=location,
-                type="portfolio",
-                subtype="paper_key",
-            )
-            continue
-        path = folder / f"{key}.md"
-        if path.exists() and not is_stub(path):
-            logger.warning(
-                "key %r would overwrite %s, which is not a generated paper page; rename the key",
-                key,
-                path.relative_to(app.srcdir),
-                location=location,
-                type="portfolio",
-                subtype="paper_key",
-            )
-            continue
-        wanted[path] = STUB_TEMPLATE.format(key=key)
-    for path in folder.glob("*.md"):
-        if path not in wanted and is_stub(path):
-            path.unlink()
-    for path, text in wanted.items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-    prefix = app.config.portfolio_paper_dir.strip("/")
-    app.env.portfolio_paper_docs = {f"{prefix}/{path.stem}" for path in wanted}
-
-
-def is_stub(path: Path) -> bool:
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        return handle.readline().startswith(STUB_MARKER)
+# -- Where an entry is written ---------------------------------------------------------
 
 
 def entry_location(bibdata, key: str) -> str | None:
@@ -640,7 +656,14 @@ def outdated_by_bib_changes(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """Re-read pages rendering an entry that changed; remember pages citing one, to rewrite them."""
-    remove_outputs_of_removed_papers(app, removed)
+    # sphinxcontrib-bibtex parses a bib file again only when its mtime changed: same files, same entries.
+    bib_state = tuple(
+        (str(path), bibfile.mtime) for path, bibfile in cite_domain(env).bibdata.bibfiles.items()
+    )
+    if bib_state == getattr(env, "portfolio_bib_state", None) and hasattr(env, "portfolio_fingerprints"):
+        env.portfolio_changed_keys = set()
+        return []
+    env.portfolio_bib_state = bib_state
     current = {key: entry_fingerprint(entry) for key, entry in all_entries(env).items()}
     previous: dict[str, str] = getattr(env, "portfolio_fingerprints", {})
     env.portfolio_fingerprints = current
@@ -655,68 +678,25 @@ def outdated_by_bib_changes(
     )
 
 
-def remove_outputs_of_removed_papers(app: Sphinx, removed: set[str]) -> None:
-    """A paper taken out of refs.bib has no page in a clean build; Sphinx would leave the old file behind."""
-    folder = app.config.portfolio_paper_dir.strip("/")
-    if not folder or not hasattr(app.builder, "get_outfilename"):
-        return
-    for docname in removed:
-        if docname.startswith(f"{folder}/"):
-            Path(app.builder.get_outfilename(docname)).unlink(missing_ok=True)
-            for copied_source in Path(app.outdir, "_sources").glob(f"{docname}.*"):
-                copied_source.unlink()
-
-
 def rewrite_dependents(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages to write again though they were not re-read: citers of changed entries, and paper pages
-    whose "Cited on" list changed."""
+    """Pages to write again though they were not re-read: citers of changed entries. Also collects, once
+    per build, the pages citing each entry (a paper page's "Cited on")."""
     changed_keys: set[str] = getattr(env, "portfolio_changed_keys", set())
     to_write = {
         ref.docname
         for ref in cite_domain(env).citation_refs
         if any(target.key in changed_keys for target in ref.targets)
     }
-    current = {
+    env.portfolio_citing_pages = {
         key: tuple(sorted((docname, ref_id, title_text(env, docname)) for docname, ref_id in pages.items()))
         for key, pages in citing_pages(env).items()
     }
-    previous: dict[str, tuple] = getattr(env, "portfolio_citing_pages", {})
-    env.portfolio_citing_pages = current
-    for key in current.keys() | previous.keys():
-        if current.get(key) != previous.get(key) and (docname := paper_docname(env, key)):
-            to_write.add(docname)
     return sorted(docname for docname in to_write if docname in env.found_docs)
 
 
 def title_text(env: BuildEnvironment, docname: str) -> str:
     title = env.titles.get(docname)
     return title.astext() if title is not None else docname
-
-
-# -- "Edit on GitHub" for a generated page --------------------------------------------
-
-
-def entry_source(app: Sphinx, pagename: str) -> tuple[str, str] | None:
-    """(refs.bib relative to the source folder, line) of a paper page's entry, or None."""
-    if pagename not in getattr(app.env, "portfolio_paper_docs", ()):
-        return None
-    location = entry_location(cite_domain(app.env).bibdata, pagename.rsplit("/", 1)[-1])
-    if location is None:
-        return None
-    path, _, line = location.rpartition(":")
-    return Path(path).resolve().relative_to(Path(app.srcdir).resolve()).as_posix(), line
-
-
-def edit_link_to_the_entry(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """The edit link of a paper page shows its entry in refs.bib, at its line."""
-    html_context = app.config.html_context
-    user, repo = html_context.get("github_user"), html_context.get("github_repo")
-    if not (user and repo) or not (found := entry_source(app, pagename)):
-        return
-    version = html_context.get("github_version", "main")
-    folder = html_context.get("doc_path", "")
-    url = f"https://github.com/{user}/{repo}/blob/{version}/{folder}{found[0]}#L{found[1]}"
-    context["get_edit_provider_and_url"] = lambda: ("GitHub", url)
 
 
 # -- Setup -------------------------------------------------------------------------
@@ -729,7 +709,18 @@ def code_fingerprint() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for path in [
-        *(here / module for module in ("bibstyle.py", "exports.py", "formatcache.py", "publications.py")),
+        *(
+            here / module
+            for module in (
+                "bibstyle.py",
+                "exports.py",
+                "formatcache.py",
+                "mathml.py",
+                "paperpages.py",
+                "publications.py",
+                "seo.py",
+            )
+        ),
         *sorted(STATIC_DIR.iterdir()),
     ]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -770,19 +761,23 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         man=(visit_passthrough, depart_passthrough),
         texinfo=(visit_passthrough, depart_passthrough),
     )
-    app.add_node(cited_on)
+    app.add_node(
+        bibtex_code,
+        html=(visit_bibtex_code_html, None),
+        latex=(visit_as_literal_block, depart_as_literal_block),
+        text=(visit_as_literal_block, depart_as_literal_block),
+        man=(visit_as_literal_block, depart_as_literal_block),
+        texinfo=(visit_as_literal_block, depart_as_literal_block),
+    )
     app.add_node(paper_link)
     app.add_node(export_link)
     app.add_directive("publications", PublicationList)
-    app.add_directive("paper", Paper)
     app.connect("doctree-resolved", resolve_placeholders)
-    # After the theme has made its own edit link (which would name the generated stub).
-    app.connect("html-page-context", edit_link_to_the_entry, priority=600)
-    # After sphinxcontrib-bibtex has loaded the bib files (its handler runs at the default priority).
-    app.connect("builder-inited", write_paper_stubs, priority=600)
     app.connect("builder-inited", add_static_files)
+    app.connect("builder-inited", remember_builder)
     app.connect("env-get-outdated", outdated_by_bib_changes)
     app.connect("env-updated", rewrite_dependents)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    app.setup_extension("portfolio.paperpages")
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

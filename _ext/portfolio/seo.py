@@ -4,7 +4,8 @@
   ``og:description``: sphinxext-opengraph would otherwise take the first lines of the page, which on a
   paper page are badges and on the home page a profile card.
 * JSON-LD: a ``Person`` on the home page (``portfolio_person``) and a ``ScholarlyArticle`` on each paper
-  page. The JSON is escaped so that a title containing ``</script>`` cannot end the script element.
+  page (which ``portfolio.paperpages`` writes into it).
+  The JSON is escaped so that a title containing ``</script>`` cannot end the script element.
 * ``sitemap.xml`` of every page, and ``robots.txt`` naming it, written at the end of an HTML build.
   sphinx-sitemap was tried first: it lists only the pages written by the current build, so an incremental
   build replaced the full sitemap with a partial one; ours is made from every document of the environment.
@@ -105,14 +106,6 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict, do
     scripts = []
     if pagename == config.root_doc and config.portfolio_person:
         scripts.append(json_ld_script(person(config)))
-    if pagename in getattr(app.env, "portfolio_paper_docs", ()):
-        key = pagename.rsplit("/", 1)[-1]
-        entry = app.env.get_domain("cite").bibdata.data.entries.get(key)
-        if entry is not None:
-            url = (
-                urljoin(site_base(config), app.builder.get_target_uri(pagename)) if site_base(config) else ""
-            )
-            scripts.append(json_ld_script(scholarly_article(entry, url)))
     if scripts:
         context["metatags"] = context.get("metatags", "") + "".join(scripts)
 
@@ -125,7 +118,8 @@ def sitemap(app: Sphinx, base: str) -> str:
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for docname in sorted(app.env.found_docs):
+    # Paper pages (portfolio.paperpages) are pages of the site, though not documents of Sphinx's.
+    for docname in sorted(app.env.found_docs | getattr(app.env, "portfolio_paper_pages", set())):
         if docname in excluded:
             continue
         url = urljoin(base, app.builder.get_target_uri(docname))
