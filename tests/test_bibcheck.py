@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_site, warnings_of
+from conftest import REPO, build_site, warnings_of
 
+from portfolio import bibcheck
 from portfolio.bibcheck import find_syntax_problem, main
 
 BROKEN = """\
@@ -91,3 +92,53 @@ def test_the_real_build_fails_cleanly_on_a_broken_refs_bib(site_copy: Path, tmp_
     # Every page is still built, so the author sees all other problems in the same run.
     for page in ("index", "research/index", "publications/index", "cv"):
         assert (result.outdir / f"{page}.html").is_file()
+
+
+def persons_of(entry) -> dict[str, list[str]]:
+    return {role: [str(person) for person in people] for role, people in entry.persons.items()}
+
+
+def test_reading_only_the_changed_entries_equals_reading_the_whole_file(monkeypatch) -> None:
+    text = (REPO / "refs.bib").read_text(encoding="utf-8")
+    first, _ = bibcheck.full_parse(text)
+    monkeypatch.setattr(bibcheck, "REUSABLE", bibcheck.entries_by_digest(text, first))
+    keys = list(first.entries)
+    edited_key, kept_key = keys[3], keys[4]
+    title = first.entries[edited_key].fields["title"]
+    edited = text.replace(title, title + " Revisited", 1) + (
+        '\n@misc{added2026paper,\n  title = {An Added {Paper}},\n  author = {Kun Zhou and M{\\"u}ller, J.},\n'
+        "  year = {2026},\n}\n"
+    )
+    read = bibcheck.reading_unchanged_entries_again(edited)
+    assert read is not None
+    data, errors = read
+    whole, whole_errors = bibcheck.full_parse(edited)
+    assert errors == whole_errors == ()
+    assert list(data.entries) == list(whole.entries) == [*keys, "added2026paper"]
+    for key in whole.entries:
+        mine, theirs = data.entries[key], whole.entries[key]
+        assert (mine.type, dict(mine.fields), persons_of(mine)) == (
+            theirs.type,
+            dict(theirs.fields),
+            persons_of(theirs),
+        )
+    assert data.entries[kept_key] is first.entries[kept_key]
+    assert data.entries[edited_key] is not first.entries[edited_key]
+    assert data.entries[edited_key].fields["title"] == title + " Revisited"
+
+
+@pytest.mark.parametrize(
+    "addition",
+    [
+        # A syntax error (its line is the whole file's), a repeated key (in any case), a macro.
+        "\n@misc{broken2026,\n  title = {Unclosed,\n}\n",
+        "\n@misc{ZHAO2023SURVEY,\n  title = {Again},\n}\n",
+        "\n@string{acl = {Association for Computational Linguistics}}\n",
+    ],
+)
+def test_the_whole_file_is_read_when_entries_cannot_be_read_alone(addition: str, monkeypatch) -> None:
+    text = (REPO / "refs.bib").read_text(encoding="utf-8")
+    first, _ = bibcheck.full_parse(text)
+    monkeypatch.setattr(bibcheck, "REUSABLE", bibcheck.entries_by_digest(text, first))
+    assert bibcheck.reading_unchanged_entries_again(text) is not None
+    assert bibcheck.reading_unchanged_entries_again(text + addition) is None

@@ -13,6 +13,7 @@ broken entry) so the author can see everything else at once.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import sys
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pybtex.errors
-from pybtex.database import BibliographyData, BibliographyDataError
+from pybtex.database import BibliographyData, BibliographyDataError, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 from sphinx.util import logging
@@ -97,7 +98,12 @@ def parse_errors(text: str) -> list[Exception]:
 @functools.lru_cache(maxsize=4)
 def lenient_parse(text: str) -> tuple[BibliographyData, tuple[Exception, ...]]:
     """pybtex's reading of ``text`` with broken entries skipped, and what it objected to. The syntax
-    check and the linter both need it: one parse per version of the file (callers must not modify it)."""
+    check, the linter and sphinxcontrib-bibtex all use it: one parse per version of the file (callers must
+    not modify it). Entries whose text is unchanged since the last build are not parsed again."""
+    return reading_unchanged_entries_again(text) or full_parse(text)
+
+
+def full_parse(text: str) -> tuple[BibliographyData, tuple[Exception, ...]]:
     strict, captured = pybtex.errors.strict, pybtex.errors.captured_errors
     pybtex.errors.set_strict_mode(False)
     pybtex.errors.captured_errors = []
@@ -107,6 +113,66 @@ def lenient_parse(text: str) -> tuple[BibliographyData, tuple[Exception, ...]]:
     finally:
         pybtex.errors.set_strict_mode(strict)
         pybtex.errors.captured_errors = captured
+
+
+#: The entries of the last build by the digest of their text (``entry_chunks``), set before the file is
+#: read again. Content-addressed: an entry is reused only for the very same text, parsed the same way.
+REUSABLE: dict[str, Entry] = {}
+# What makes one entry's reading depend on another's: macros, a preamble, cross-references.
+INTERDEPENDENT = re.compile(r"@\s*(?:string|preamble)\b|\bcrossref\s*=", re.IGNORECASE)
+ENTRY_LINE = re.compile(r"^[ \t]*@", re.MULTILINE)
+
+
+def entry_chunks(text: str) -> list[tuple[str, str]] | None:
+    """(key, text) of each entry: the file cut before every line that starts with ``@``. None when
+    entries depend on each other, which only a reading of the whole file gets right."""
+    if INTERDEPENDENT.search(text):
+        return None
+    starts = [match.start() for match in ENTRY_LINE.finditer(text)]
+    chunks = []
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        chunk = text[start:end]
+        match = ENTRY_START.match(chunk)
+        chunks.append((match.group(2) if match else "", chunk))
+    return chunks
+
+
+def chunk_digest(chunk: str) -> str:
+    return hashlib.sha256(chunk.encode()).hexdigest()
+
+
+def reading_unchanged_entries_again(text: str) -> tuple[BibliographyData, tuple[()]] | None:
+    """The whole file's reading, made of the last build's entries whose text did not change and a reading
+    of each entry that did. None (read the whole file) unless every entry reads without any error and
+    no key repeats: a full reading then reports the problems with the file's own line numbers. Cutting
+    at lines that start with ``@`` cannot join two entries' text; an ``@`` that starts a line inside a
+    value cuts an entry in two, which then fail to read on their own."""
+    chunks = entry_chunks(text) if REUSABLE else None
+    if not chunks:
+        return None
+    data = BibliographyData()
+    seen: set[str] = set()
+    for key, chunk in chunks:
+        entry = REUSABLE.get(chunk_digest(chunk))
+        if entry is not None and entry.key == key:
+            entries = [entry]
+        else:
+            part, errors = full_parse(chunk)
+            if errors:
+                return None
+            entries = list(part.entries.values())
+        for entry in entries:
+            if entry.key.casefold() in seen:
+                return None
+            seen.add(entry.key.casefold())
+            data.add_entry(entry.key, entry)
+    return data, ()
+
+
+def entries_by_digest(text: str, data: BibliographyData) -> dict[str, Entry]:
+    """What ``REUSABLE`` holds for the next build: each entry of ``data`` by its text's digest."""
+    chunks = entry_chunks(text) or []
+    return {chunk_digest(chunk): data.entries[key] for key, chunk in chunks if key and key in data.entries}
 
 
 def _entry_before(text: str, lineno: int | None) -> tuple[int | None, str | None]:
@@ -123,6 +189,8 @@ def _entry_before(text: str, lineno: int | None) -> tuple[int | None, str | None
 
 
 def check_bibfiles(app: Sphinx) -> None:
+    REUSABLE.clear()
+    REUSABLE.update(getattr(app.env, "portfolio_bib_entries", {}))
     lenient = False
     for name in app.config.bibtex_bibfiles:
         path = Path(app.srcdir, name)
@@ -160,14 +228,18 @@ def share_the_parse(app: Sphinx) -> None:
     if len(paths) != 1 or not paths[0].is_file() or not is_bibdata_outdated(domain.bibdata, paths, encoding):
         return
     mtime = get_mtime(paths[0])
-    data, errors = lenient_parse(paths[0].read_text(encoding=encoding))
+    text = paths[0].read_text(encoding=encoding)
+    data, errors = lenient_parse(text)
     if errors:
+        app.env.portfolio_bib_entries = {}
         return
     domain.data["bibdata"] = BibData(
         encoding=encoding,
         bibfiles={paths[0]: BibFile(mtime=mtime, keys=dict.fromkeys(data.entries.keys()))},
         data=data,
     )
+    # References to the same objects: the environment stores each entry once.
+    app.env.portfolio_bib_entries = entries_by_digest(text, data)
 
 
 def share_equal_names(app: Sphinx) -> None:

@@ -39,11 +39,13 @@ from docutils import nodes
 from docutils.utils import new_document
 from pybtex.database import Entry
 from sphinx.util import logging
+from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from .bibstyle import SAFE_KEY, entry_fingerprint, plain_field
 from .publications import (
     BACKEND,
     FULL_LIST,
+    PARALLEL_MINIMUM,
     NodeWriter,
     abstract_paragraphs,
     all_entries,
@@ -373,35 +375,31 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
         )
         logger.info("paper pages: %d unchanged", len(pagenames))
         return iter(())
-    pieces = re.split("(" + "|".join(map(re.escape, [SHELL_KEY, *MARKERS.values()])) + ")", shell)
     entries = all_entries(app.env)
-    by_marker = {value: name for name, value in MARKERS.items()}
     current: dict[str, str] = {}
-    written = 0
-    write: NodeWriter | None = None
+    todo: list[str] = []
     for pagename in pagenames:
         key = pagename.rsplit("/", 1)[-1]
         entry = entries.get(key)
         if entry is None:
             continue
-        citers = citing.get(key, ())
         digest = hashlib.sha256(
-            f"{common}\0{key}\0{entry_fingerprint(entry)}\0{citers!r}".encode()
+            f"{common}\0{key}\0{entry_fingerprint(entry)}\0{citing.get(key, ())!r}".encode()
         ).hexdigest()
         current[key] = digest
-        outfile = outdir / f"{pagename}.html"
-        if previous.get(key) == digest and outfile.name in written_files:
-            continue
-        if write is None:
-            write = NodeWriter(app.builder)
-        values = parts(app, write, pagename, entry, citers)
-        text = "".join(
-            key if piece == SHELL_KEY else values[by_marker[piece]] if piece in by_marker else piece
-            for piece in pieces
-        )
-        outfile.parent.mkdir(parents=True, exist_ok=True)
-        outfile.write_text(text, encoding="utf-8")
-        written += 1
+        if previous.get(key) != digest or f"{key}.html" not in written_files:
+            todo.append(pagename)
+    stamp = Stamper(app, shell)
+    if app.parallel > 1 and parallel_available and len(todo) >= PARALLEL_MINIMUM:
+        # With -j, the pages are written by forked workers, each with its share (the shell and the
+        # formatted entries are in memory before the fork); only a count comes back.
+        tasks = ParallelTasks(app.parallel)
+        for share in range(app.parallel):
+            tasks.add_task(stamp.write, todo[share :: app.parallel])
+        tasks.join()
+    else:
+        stamp.write(todo)
+    written = len(todo)
     for key in previous.keys() - current.keys():
         (outdir / folder / f"{key}.html").unlink(missing_ok=True)
     record_path.write_text(
@@ -410,6 +408,37 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
     )
     logger.info("paper pages: %d written, %d unchanged", written, len(current) - written)
     return iter(())
+
+
+class Stamper:
+    """Writes paper pages: the shell with each paper's parts in place of the markers."""
+
+    def __init__(self, app: Sphinx, shell: str) -> None:
+        self.app = app
+        self.pieces = re.split("(" + "|".join(map(re.escape, [SHELL_KEY, *MARKERS.values()])) + ")", shell)
+        self.by_marker = {value: name for name, value in MARKERS.items()}
+
+    def write(self, pagenames: list[str]) -> int:
+        app = self.app
+        entries = all_entries(app.env)
+        citing = getattr(app.env, "portfolio_citing_pages", {})
+        outdir = Path(app.outdir)
+        write = NodeWriter(app.builder)
+        for pagename in pagenames:
+            key = pagename.rsplit("/", 1)[-1]
+            values = parts(app, write, pagename, entries[key], citing.get(key, ()))
+            text = "".join(
+                key
+                if piece == SHELL_KEY
+                else values[self.by_marker[piece]]
+                if piece in self.by_marker
+                else piece
+                for piece in self.pieces
+            )
+            outfile = outdir / f"{pagename}.html"
+            outfile.parent.mkdir(parents=True, exist_ok=True)
+            outfile.write_text(text, encoding="utf-8")
+        return len(pagenames)
 
 
 def count_pages_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -37,6 +37,7 @@ from pybtex_docutils import Backend as DocutilsBackend
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
+from sphinx.util.parallel import ParallelTasks, parallel_available
 from sphinxcontrib.bibtex.directives import BibliographyKey, BibliographyValue
 
 from .bibstyle import (
@@ -73,6 +74,8 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 ALL_ENTRIES = "*"
+# Below this many entries to render, forking workers (with -j) costs more than it saves.
+PARALLEL_MINIMUM = 200
 # Marks the page holding the full list: the paper pages' parent.
 FULL_LIST = "*list"
 
@@ -110,6 +113,20 @@ def visit_summary_html(self: HTML5Translator, node: Element) -> None:
 
 def depart_summary_html(self: HTML5Translator, node: Element) -> None:
     self.body.append("</summary>\n")
+
+
+class rendered_html(nodes.General, nodes.Element):
+    """HTML made ahead of time (``html``, a publication list item): the HTML builder writes it as it is.
+    Its text children are what the search index reads; no builder shows them."""
+
+
+def visit_rendered_html(self: HTML5Translator, node: Element) -> None:
+    self.body.append(node["html"])
+    raise nodes.SkipNode
+
+
+def skip_node(self, node: Element) -> None:
+    raise nodes.SkipNode
 
 
 class bibtex_code(nodes.literal_block):
@@ -351,8 +368,8 @@ class ListItems:
             env.docname,
             getattr(env, "portfolio_env_id", None),
         )
-        self.stored: dict[tuple, str] = {}
-        self.used: dict[tuple, str] = {}
+        self.stored: dict[tuple, tuple[str, str]] = {}
+        self.used: dict[tuple, tuple[str, str]] = {}
         self.writer: NodeWriter | None = None
         if self.enabled:
             try:
@@ -363,21 +380,51 @@ class ListItems:
             except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
                 pass
 
+    def prepare(self, entries: list[Entry]) -> None:
+        """Render the items not kept from the last build; with ``-j``, in that many forked processes
+        (each renders its share and sends the HTML back), since the list is one page and would
+        otherwise be rendered by one process while the others wait."""
+        processes = _processes[0]
+        if not self.enabled or processes < 2 or not parallel_available:
+            return
+        missing = [entry for entry in entries if self.key_of(entry) not in self.stored]
+        if len(missing) < PARALLEL_MINIMUM:
+            return
+        rendered: dict[tuple, tuple[str, str]] = {}
+        tasks = ParallelTasks(processes)
+        for share in range(processes):
+            tasks.add_task(
+                self.render_share, missing[share::processes], lambda _, result: rendered.update(result)
+            )
+        tasks.join()
+        self.stored.update(rendered)
+
+    def render_share(self, entries: list[Entry]) -> dict[tuple, tuple[str, str]]:
+        return {self.key_of(entry): self.render_html(entry) for entry in entries}
+
+    def key_of(self, entry: Entry) -> tuple:
+        return entry_fingerprint(entry), self.anchor, paper_docname(self.env, entry.key)
+
     def render(self, entry: Entry) -> Node:
         if not self.enabled:
             return entry_item(entry, self.env, self.anchor)
-        paper = paper_docname(self.env, entry.key)
-        key = (entry_fingerprint(entry), self.anchor, paper)
-        fragment = self.stored.get(key)
-        if fragment is None:
-            fragment = self.render_html(entry, paper)
-        self.used[key] = fragment
-        return nodes.raw("", fragment, format="html", portfolio_rendered=True)
+        key = self.key_of(entry)
+        rendered = self.stored.get(key)
+        if rendered is None:
+            rendered = self.render_html(entry)
+        self.used[key] = rendered
+        html_text, search_text = rendered
+        return rendered_html("", nodes.Text(search_text), html=html_text)
 
-    def render_html(self, entry: Entry, paper: str | None) -> str:
+    def render_html(self, entry: Entry) -> tuple[str, str]:
+        """The item's HTML, and its words for the search index: all but the BibTeX, which repeats them
+        (and would make every entry a match for "inproceedings")."""
         builder = current_builder()
         docname = self.env.docname
         item = entry_item(entry, self.env, self.anchor)
+        search_text = " ".join(
+            child.astext() for child in item.children if "pub-bibtex" not in child.get("classes", ())
+        )
         for placeholder in list(item.findall(paper_link)):
             uri = builder.get_relative_uri(docname, placeholder["docname"])
             placeholder.replace_self(
@@ -385,7 +432,7 @@ class ListItems:
             )
         if self.writer is None:
             self.writer = NodeWriter(builder)
-        return self.writer(item, docname)
+        return self.writer(item, docname), search_text
 
     def save(self) -> None:
         if not self.enabled or self.used == self.stored:
@@ -396,6 +443,8 @@ class ListItems:
 
 
 _builder: list[Builder] = []
+#: ``sphinx-build -j``: the number of processes a directive may use.
+_processes: list[int] = [1]
 
 
 def remember_builder(app: Sphinx) -> None:
@@ -404,6 +453,7 @@ def remember_builder(app: Sphinx) -> None:
     Also names the environment: what we keep beside it (list items, paper pages) is valid for this
     environment only, so a fresh one (``-E``, a new doctree folder) starts from nothing."""
     _builder[:] = [app.builder]
+    _processes[:] = [app.parallel]
     if not getattr(app.env, "portfolio_env_id", None):
         app.env.portfolio_env_id = uuid.uuid4().hex
 
@@ -480,6 +530,7 @@ class PublicationList(SphinxDirective):
             field_name = self.config.portfolio_selected_field
             entries = [entry for entry in entries if is_selected(entry, field_name)]
             listing = nodes.bullet_list(classes=["pub-list", "pub-selected"])
+            items.prepare(entries)
             listing.extend(items.render(entry) for entry in entries)
             items.save()
             return [listing]
@@ -489,6 +540,7 @@ class PublicationList(SphinxDirective):
             result.append(note)
         if self.config.portfolio_export_path:
             result.append(self.downloads())
+        items.prepare(entries)
         by_year: dict[int, list[Entry]] = defaultdict(list)
         for entry in entries:
             by_year[entry_year(entry)].append(entry)
@@ -760,6 +812,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         text=(visit_passthrough, depart_passthrough),
         man=(visit_passthrough, depart_passthrough),
         texinfo=(visit_passthrough, depart_passthrough),
+    )
+    app.add_node(
+        rendered_html,
+        html=(visit_rendered_html, None),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
     )
     app.add_node(
         bibtex_code,

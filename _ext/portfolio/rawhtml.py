@@ -22,8 +22,7 @@ logger = logging.getLogger(__name__)
 
 def report_raw_html(app: Sphinx, doctree: nodes.document) -> None:
     for raw in doctree.findall(nodes.raw):
-        # Ours: what an extension rendered from data (the publication list), not text from a page.
-        if "html" not in raw.get("format", "").split() or raw.get("portfolio_rendered"):
+        if "html" not in raw.get("format", "").split():
             continue
         fragment = " ".join(raw.astext().split())
         logger.warning(
