@@ -174,7 +174,7 @@ def test_the_bib_file_is_parsed_once_per_version(project: Path, monkeypatch) -> 
     assert "Diffusion-{NAT}: Self-Prompted Discrete Diffusion" in titles
 
 
-def test_equal_names_are_one_object_in_the_stored_entries(project: Path) -> None:
+def test_equal_names_and_values_are_one_object_in_the_stored_entries(project: Path) -> None:
     with (project / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write('extensions.append("portfolio.biblint")\n')
     app = build_in_process(project)
@@ -187,6 +187,9 @@ def test_equal_names_are_one_object_in_the_stored_entries(project: Path) -> None
     names = {str(person) for person in persons}
     assert len(persons) > len(names)  # the test data repeats co-authors
     assert len({id(person) for person in persons}) == len(names)
+    years = [entry.fields["year"] for entry in app.env.get_domain("cite").bibdata.data.entries.values()]
+    assert len(years) > len(set(years))
+    assert len({id(year) for year in years}) == len(set(years))
 
 
 def bib_keys(source: Path) -> set[str]:
@@ -203,3 +206,25 @@ def retitle(source: Path, old: str, new: str) -> None:
     text = bib.read_text(encoding="utf-8")
     assert old in text
     bib.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_environment_loads_with_the_collector_paused_and_the_build_ends_with_it_running(
+    project: Path, monkeypatch
+) -> None:
+    import gc
+    import pickle
+
+    states: list[bool] = []
+    load = pickle.load
+
+    def observing(*args, **kwargs):
+        states.append(gc.isenabled())
+        return load(*args, **kwargs)
+
+    build(project)
+    monkeypatch.setattr(pickle, "load", observing)
+    build(project)  # loads the environment the first build stored
+    assert states
+    assert not any(states)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -31,7 +31,7 @@ from .bibstyle import (
     venue_field_name,
     without_controls,
 )
-from .memo import digest_of_files
+from .memo import digest_of_files, file_versions
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -189,11 +189,14 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     bibfiles = [Path(app.srcdir, name) for name in app.config.bibtex_bibfiles]
     inputs = digest_of_files([*bibfiles, *CODE]) + app.config.portfolio_export_path
     record = Path(app.doctreedir, "portfolio-exports.json")
-    if record.is_file() and json.loads(record.read_text(encoding="utf-8")) == {
-        "inputs": inputs,
-        "outputs": digest_of_files(targets),
-    }:
-        return
+    if record.is_file():
+        kept = json.loads(record.read_text(encoding="utf-8"))
+        # Untouched since written (same mtime and size), or else the same bytes.
+        if kept.get("inputs") == inputs and (
+            kept.get("versions") == [list(version) for version in file_versions(targets)]
+            or kept.get("outputs") == digest_of_files(targets)
+        ):
+            return
     entries = export_entries(app)
     bibtex_texts, csl_items = exported_entries(entries, Path(app.doctreedir, "portfolio-exports.pickle"))
     texts = ("\n\n".join(bibtex_texts) + "\n", json.dumps(csl_items, ensure_ascii=False, indent=2) + "\n")
@@ -203,7 +206,16 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps({"inputs": inputs, "outputs": digest_of_files(targets)}), encoding="utf-8")
+    record.write_text(
+        json.dumps(
+            {
+                "inputs": inputs,
+                "outputs": digest_of_files(targets),
+                "versions": [list(version) for version in file_versions(targets)],
+            }
+        ),
+        encoding="utf-8",
+    )
 
 
 def exported_entries(entries: list[Entry], store: Path) -> tuple[list[str], list[dict[str, Any]]]:

@@ -37,5 +37,36 @@ def digest_of_files(paths: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
         digest.update(str(path).encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"\0missing\0")
+        digest.update(file_digest(path))
     return digest.hexdigest()
+
+
+_file_digests: dict[str, tuple[tuple[int, int, int], bytes]] = {}
+
+
+def file_digest(path: Path) -> bytes:
+    """The digest of one file's bytes, read once per version of the file in a process (several steps
+    of a build check ``refs.bib``, which is megabytes long for thousands of papers)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return b"\0missing\0"
+    version = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    known = _file_digests.get(str(path))
+    if known is not None and known[0] == version:
+        return known[1]
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    _file_digests[str(path)] = (version, digest)
+    return digest
+
+
+def file_versions(paths: Iterable[Path]) -> list[tuple[int, int]]:
+    """(mtime, size) of each file, -1 when missing: whether a file we wrote was touched since."""
+    versions = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            versions.append((stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            versions.append((-1, -1))
+    return versions

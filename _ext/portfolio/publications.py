@@ -38,6 +38,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, parallel_available
+from sphinxcontrib.bibtex.bibfile import BibFile
 from sphinxcontrib.bibtex.directives import BibliographyKey, BibliographyValue
 
 from .bibstyle import (
@@ -76,6 +77,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 ALL_ENTRIES = "*"
 # Below this many entries to render, forking workers (with -j) costs more than it saves.
 PARALLEL_MINIMUM = 200
+# The id of the bibliography a publication list registers with sphinxcontrib-bibtex starts with this.
+LIST_BIBLIOGRAPHY_PREFIX = "publications-"
 # Marks the page holding the full list: the paper pages' parent.
 FULL_LIST = "*list"
 
@@ -570,7 +573,7 @@ class PublicationList(SphinxDirective):
         """Tell sphinxcontrib-bibtex that this list holds every entry, each at the id of its bib key."""
         domain = cite_domain(self.env)
         targets = CitationTargets()
-        bib_id = f"publications-{self.env.docname.replace('/', '-')}-{self.lineno}"
+        bib_id = f"{LIST_BIBLIOGRAPHY_PREFIX}{self.env.docname.replace('/', '-')}-{self.lineno}"
         domain.bibliographies[BibliographyKey(docname=self.env.docname, id_=bib_id)] = BibliographyValue(
             line=self.lineno,
             list_="citation",
@@ -730,6 +733,43 @@ def outdated_by_bib_changes(
     )
 
 
+#: The stand-in bib file our lists offer sphinxcontrib-bibtex while it formats labels (see below).
+CITED_ONLY = Path("<portfolio: the cited entries>")
+
+
+def offer_only_cited_entries(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Before sphinxcontrib-bibtex's ``env-updated`` (priority 500): our lists' bibliographies name a
+    stand-in bib file holding only the cited keys. It finds the entries of a bibliography by asking, for
+    every entry of its files, which citations name it: entries times citations, every build, although
+    it formats only the cited ones. ``restore_bibliographies`` undoes this before the environment is
+    stored, so its bib-file check sees the real files."""
+    domain = cite_domain(env)
+    cited = {target.key for ref in domain.citation_refs for target in ref.targets}
+    originals = {}
+    for bib_key, value in domain.bibliographies.items():
+        if bib_key.id_.startswith(LIST_BIBLIOGRAPHY_PREFIX) and CITED_ONLY not in value.bibfiles:
+            keys = [
+                key
+                for path in value.bibfiles
+                if path in domain.bibdata.bibfiles
+                for key in domain.bibdata.bibfiles[path].keys
+                if key in cited
+            ]
+            domain.bibdata.bibfiles[CITED_ONLY] = BibFile(mtime=0.0, keys=dict.fromkeys(keys))
+            originals[bib_key] = value
+            domain.bibliographies[bib_key] = value._replace(bibfiles=[CITED_ONLY])
+    env.portfolio_bibliographies = originals
+    return []
+
+
+def restore_bibliographies(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    domain = cite_domain(env)
+    domain.bibliographies.update(getattr(env, "portfolio_bibliographies", {}))
+    env.portfolio_bibliographies = {}
+    domain.bibdata.bibfiles.pop(CITED_ONLY, None)
+    return []
+
+
 def rewrite_dependents(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages to write again though they were not re-read: citers of changed entries. Also collects, once
     per build, the pages citing each entry (a paper page's "Cited on")."""
@@ -837,7 +877,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", remember_builder)
     app.connect("env-get-outdated", outdated_by_bib_changes)
     app.connect("env-updated", rewrite_dependents)
+    app.connect("env-updated", offer_only_cited_entries, priority=400)
+    app.connect("env-updated", restore_bibliographies, priority=600)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.setup_extension("portfolio.paperpages")
+    app.setup_extension("portfolio.quickload")
     return {"version": "1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
