@@ -1,4 +1,4 @@
-"""The publication list, one page per paper, and rebuilds that follow ``refs.bib``.
+"""The publication list, and rebuilds that follow ``refs.bib``.
 
 * ``{publications}`` lists every entry of the bib files under year headings (newest first), each with
   its venue badge, award, authors (owner in bold, marks, "+N more" past ``portfolio_author_limit``),
@@ -8,6 +8,8 @@
   ``portfolio_selected_field`` is true, without year headings (the home page's selection).
 * Each entry's title links to the paper's own page, ``<portfolio_paper_dir>/<key>.html``, which
   ``portfolio.paperpages`` writes.
+* For the HTML builder, each list keeps its items' HTML between builds (``ListItems``): a rebuild renders
+  only the entries that changed, and the page holds one node per entry.
 * Incremental builds: Sphinx re-reads a page when its own source changes, not when a bib entry it
   renders or cites does. Entries are fingerprinted; pages that render a changed entry are re-read and
   pages that cite one are rewritten. Which pages cite which entry (for the paper pages' "Cited on") is
