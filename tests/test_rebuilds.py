@@ -171,3 +171,28 @@ def test_the_real_site_builds_in_parallel_without_warnings(site_copy: Path, tmp_
     papers = (REPO / "refs.bib").read_text(encoding="utf-8").count("\n@")
     # Every paper's page, and the list.
     assert len(list((tmp_path / "out" / "publications").glob("*.html"))) == papers + 1
+
+
+def test_list_items_and_paper_pages_rendered_by_forked_workers_equal_a_serial_build(
+    project: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """With -j, list items and paper pages are rendered in forked workers once there are enough of them
+    (200): lowered to one here, so the test project's few entries take that path."""
+    from conftest import build_in_process
+
+    from portfolio import paperpages, publications
+
+    serial = build_in_process(project, builddir=tmp_path / "serial")
+    monkeypatch.setattr(publications, "PARALLEL_MINIMUM", 1)
+    monkeypatch.setattr(paperpages, "PARALLEL_MINIMUM", 1)
+    forked: list[int] = []
+    add_task = publications.ParallelTasks.add_task
+
+    def counting(self, *args, **kwargs):
+        forked.append(1)
+        return add_task(self, *args, **kwargs)
+
+    monkeypatch.setattr(publications.ParallelTasks, "add_task", counting)
+    parallel = build_in_process(project, builddir=tmp_path / "parallel", parallel=2)
+    assert len(forked) >= 4  # two shares of list items (two lists) and two of paper pages
+    assert_same_output(Path(parallel.outdir), Path(serial.outdir))
