@@ -469,7 +469,7 @@ def current_builder() -> Builder:
 
 def writer_settings(builder) -> object:
     """The docutils settings the HTML builder writes with (made early when a page is being read)."""
-    settings = getattr(builder, "docsettings", None)
+    settings = getattr(builder, "docsettings", None) or getattr(builder, "portfolio_docsettings", None)
     if settings is None:
         from docutils.frontend import OptionParser
         from sphinx.writers.html import HTMLWriter
@@ -488,9 +488,8 @@ class NodeWriter:
     costs as much as writing a list item)."""
 
     def __init__(self, builder) -> None:
-        settings = getattr(builder, "docsettings", None) or getattr(builder, "portfolio_docsettings", None)
         self.builder = builder
-        self.document = new_document("<portfolio>", settings or writer_settings(builder))
+        self.document = new_document("<portfolio>", writer_settings(builder))
         self.translator = builder.create_translator(self.document, builder)
 
     def __call__(self, node: Node, pagename: str) -> str:
@@ -829,6 +828,11 @@ def add_static_files(app: Sphinx) -> None:
     app.add_js_file("publications.js", loading_method="defer")
 
 
+def add_node_for_every_builder(app: Sphinx, node: type, html: tuple, other: tuple) -> None:
+    """Register ``node`` with its HTML visitors, and ``other`` for the builders that write no HTML."""
+    app.add_node(node, html=html, latex=other, text=other, man=other, texinfo=other)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
     app.setup_extension("portfolio.bibstyle")
@@ -839,37 +843,15 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("portfolio_selected_field", "selected", "env", types=frozenset({str}))
     # Not for conf.py: the fingerprint of our own code (see code_fingerprint).
     app.add_config_value("portfolio_code_fingerprint", code_fingerprint(), "env", types=frozenset({str}))
-    app.add_node(
-        details,
-        html=(visit_details_html, depart_details_html),
-        latex=(visit_passthrough, depart_passthrough),
-        text=(visit_passthrough, depart_passthrough),
-        man=(visit_passthrough, depart_passthrough),
-        texinfo=(visit_passthrough, depart_passthrough),
+    add_node_for_every_builder(
+        app, details, (visit_details_html, depart_details_html), (visit_passthrough, depart_passthrough)
     )
-    app.add_node(
-        summary,
-        html=(visit_summary_html, depart_summary_html),
-        latex=(visit_passthrough, depart_passthrough),
-        text=(visit_passthrough, depart_passthrough),
-        man=(visit_passthrough, depart_passthrough),
-        texinfo=(visit_passthrough, depart_passthrough),
+    add_node_for_every_builder(
+        app, summary, (visit_summary_html, depart_summary_html), (visit_passthrough, depart_passthrough)
     )
-    app.add_node(
-        rendered_html,
-        html=(visit_rendered_html, None),
-        latex=(skip_node, None),
-        text=(skip_node, None),
-        man=(skip_node, None),
-        texinfo=(skip_node, None),
-    )
-    app.add_node(
-        bibtex_code,
-        html=(visit_bibtex_code_html, None),
-        latex=(visit_as_literal_block, depart_as_literal_block),
-        text=(visit_as_literal_block, depart_as_literal_block),
-        man=(visit_as_literal_block, depart_as_literal_block),
-        texinfo=(visit_as_literal_block, depart_as_literal_block),
+    add_node_for_every_builder(app, rendered_html, (visit_rendered_html, None), (skip_node, None))
+    add_node_for_every_builder(
+        app, bibtex_code, (visit_bibtex_code_html, None), (visit_as_literal_block, depart_as_literal_block)
     )
     app.add_node(paper_link)
     app.add_node(export_link)
