@@ -47,13 +47,13 @@ test: $(VENV)/.browser
 	$(BIN)/python -m pytest
 
 check: $(VENV)/.installed
-	PYTHONPATH=_ext $(BIN)/python -m portfolio.biblint refs.bib
+	PYTHONPATH=_ext $(BIN)/python -m portfolio.bib check refs.bib
 
 tidy: $(VENV)/.installed
-	PYTHONPATH=_ext $(BIN)/python -m portfolio.bibtidy refs.bib
+	PYTHONPATH=_ext $(BIN)/python -m portfolio.bib tidy refs.bib
 
 tidy-check: $(VENV)/.installed
-	PYTHONPATH=_ext $(BIN)/python -m portfolio.bibtidy --check refs.bib
+	PYTHONPATH=_ext $(BIN)/python -m portfolio.bib tidy --check refs.bib
 
 linkcheck: $(VENV)/.installed
 	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) . $(BUILDDIR)/linkcheck

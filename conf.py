@@ -25,9 +25,8 @@ extensions = [
     "sphinxext.opengraph",
     "notfound.extension",
     "sphinxcontrib.bibtex",
-    "portfolio.bibstyle",
-    "portfolio.biblint",
-    "portfolio.publications",
+    # The bibliography: style, {publications}, paper pages, downloads, bib checks (see its docstring).
+    "portfolio.papers",
     "portfolio.news",
     "portfolio.profile",
     "portfolio.reproducible",
@@ -87,10 +86,6 @@ portfolio_export_path = "publications/kun-zhou-publications"
 portfolio_author_limit = 8
 # Entries with `selected = {true}` are listed on the home page.
 portfolio_selected_field = "selected"
-
-# -- News --------------------------------------------------------------------
-# news.yaml feeds the home page, news.md and the Atom feed news.xml, whose links are absolute.
-portfolio_site_url = html_baseurl
 
 # -- Owner -------------------------------------------------------------------
 portfolio_owner_names = ["Kun Zhou", "K. Zhou", "Zhou, Kun"]

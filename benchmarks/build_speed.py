@@ -220,8 +220,7 @@ CONF = {
     + """\
 import sys
 sys.path.insert(0, %(ext)r)
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.bibstyle", "portfolio.biblint",
-              "portfolio.publications"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.papers"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "portfolio"
 bibtex_reference_style = "label"

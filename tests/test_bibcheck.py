@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_site, warnings_of
+from helpers import REPO, build_site, warnings_of
 
-from portfolio import bibcheck
-from portfolio.bibcheck import find_syntax_problem, main
+from portfolio.bib import parse as bibcheck
+from portfolio.bib.check import check_files, syntax_problems
+from portfolio.bib.cli import main
 
 BROKEN = """\
 @inproceedings{first2020,
@@ -27,37 +28,37 @@ BROKEN = """\
 def test_a_missing_comma_is_located(tmp_path: Path) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(BROKEN, encoding="utf-8")
-    problem = find_syntax_problem(bib, display=Path("refs.bib"))
-    assert problem is not None
-    assert (problem.line, problem.entry_line, problem.entry_key) == (8, 6, "second2021")
+    [problem] = syntax_problems(bib.read_text(encoding="utf-8"), Path("refs.bib"))
+    assert (problem.line, problem.subtype) == (8, "bibtex_syntax")
     assert str(problem) == (
         "refs.bib:8: BibTeX syntax error: '}' expected (in the entry starting at line 6, second2021)"
+        " [portfolio.bibtex_syntax]"
     )
 
 
 def test_a_valid_file_has_no_problem(tmp_path: Path) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(BROKEN.replace("{Missing comma}", "{Missing comma},"), encoding="utf-8")
-    assert find_syntax_problem(bib) is None
+    assert syntax_problems(bib.read_text(encoding="utf-8"), bib) == []
 
 
 def test_the_command_line_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good, bad = tmp_path / "good.bib", tmp_path / "bad.bib"
     good.write_text(BROKEN.replace("{Missing comma}", "{Missing comma},"), encoding="utf-8")
     bad.write_text(BROKEN, encoding="utf-8")
-    assert main([str(good)]) == 0
-    assert main([str(good), str(bad)]) == 1
-    assert capsys.readouterr().err.strip() == (
+    assert main(["check", str(good), str(bad)]) == 1
+    assert (
         f"{bad}:8: BibTeX syntax error: '}}' expected (in the entry starting at line 6, second2021)"
-    )
+        " [portfolio.bibtex_syntax]"
+    ) in capsys.readouterr().err.splitlines()
 
 
 def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_bytes(b"@misc{x, title={\xff\xfe}}")
-    problem = find_syntax_problem(bib, encoding="utf-8")
-    assert problem is not None
-    assert "cannot read the file" in problem.message
+    problem = check_files([bib], encoding="utf-8")[0]
+    assert (problem.line, problem.subtype) == (1, "bib_encoding")
+    assert "line 1 is not utf-8 text" in problem.message
 
 
 @pytest.mark.sphinx("html", testroot="bib-syntax-error")
@@ -100,7 +101,7 @@ def persons_of(entry) -> dict[str, list[str]]:
 
 def test_reading_only_the_changed_entries_equals_reading_the_whole_file(monkeypatch) -> None:
     text = (REPO / "refs.bib").read_text(encoding="utf-8")
-    first, _ = bibcheck.full_parse(text)
+    first, _, _ = bibcheck.full_parse(text)
     monkeypatch.setattr(bibcheck, "REUSABLE", bibcheck.entries_by_digest(text, first))
     keys = list(first.entries)
     edited_key, kept_key = keys[3], keys[4]
@@ -112,7 +113,7 @@ def test_reading_only_the_changed_entries_equals_reading_the_whole_file(monkeypa
     read = bibcheck.reading_unchanged_entries_again(edited)
     assert read is not None
     data, errors = read
-    whole, whole_errors = bibcheck.full_parse(edited)
+    whole, whole_errors, _ = bibcheck.full_parse(edited)
     assert errors == whole_errors == ()
     assert list(data.entries) == list(whole.entries) == [*keys, "added2026paper"]
     for key in whole.entries:
@@ -138,7 +139,7 @@ def test_reading_only_the_changed_entries_equals_reading_the_whole_file(monkeypa
 )
 def test_the_whole_file_is_read_when_entries_cannot_be_read_alone(addition: str, monkeypatch) -> None:
     text = (REPO / "refs.bib").read_text(encoding="utf-8")
-    first, _ = bibcheck.full_parse(text)
+    first, _, _ = bibcheck.full_parse(text)
     monkeypatch.setattr(bibcheck, "REUSABLE", bibcheck.entries_by_digest(text, first))
     assert bibcheck.reading_unchanged_entries_again(text) is not None
     assert bibcheck.reading_unchanged_entries_again(text + addition) is None

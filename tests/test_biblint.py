@@ -1,5 +1,5 @@
 """Each mistake a pasted BibTeX entry can carry is caught with the file, the line and the fix; the other
-entries are still read. Unit tests of portfolio.biblint on text, the command line, and the real build."""
+entries are still read. Unit tests of portfolio.bib.check on text, the command line, and the real build."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_site
+from helpers import REPO, build_site
 from pybtex.database import BibliographyDataError, parse_file
 
-from portfolio.biblint import lint_text, main, parse_leniently, scan
+from portfolio.bib.check import lint_text
+from portfolio.bib.cli import main as cli
+from portfolio.bib.parse import lenient_parse
+from portfolio.bib.scan import scan
 
 OWNER = ("Kun Zhou", "K. Zhou", "Zhou, Kun")
 TODAY = dt.date(2026, 11, 29)
@@ -250,7 +253,7 @@ def test_a_duplicate_key_keeps_the_first_entry_and_reports_the_second(tmp_path: 
     # it leniently once the linter has reported the repeat, so the first entry is kept and nothing else lost.
     with pytest.raises(BibliographyDataError, match="repeated bibliography entry: zhou2024jiuzhang3"):
         parse_file(bib)
-    lenient = parse_leniently(text).entries
+    lenient = lenient_parse(text)[0].entries
     assert list(lenient) == ["zhou2024jiuzhang3", "li2023evaluating"]
     assert lenient["zhou2024jiuzhang3"].fields["title"].startswith("JiuZhang3.0")
 
@@ -258,7 +261,7 @@ def test_a_duplicate_key_keeps_the_first_entry_and_reports_the_second(tmp_path: 
 def test_the_command_line_reports_every_problem_and_fails(tmp_path: Path, capsys) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(with_field("year", "{20245}") + FAULTS["duplicate key"][0][len(GOOD) :], encoding="utf-8")
-    assert main([str(bib), "--owner", "Kun Zhou"]) == 1
+    assert cli(["check", str(bib), "--owner", "Kun Zhou"]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert (
         lines[0] == f"{bib}:5: year '20245' of 'zhou2024jiuzhang3' is not a year between 1950 and "
@@ -269,7 +272,7 @@ def test_the_command_line_reports_every_problem_and_fails(tmp_path: Path, capsys
 
 
 def test_the_command_line_reads_owner_names_from_conf_py(capsys) -> None:
-    assert main([str(REPO / "refs.bib"), "--conf", str(REPO)]) == 0
+    assert cli(["check", str(REPO / "refs.bib"), "--conf", str(REPO)]) == 0
     count = (REPO / "refs.bib").read_text(encoding="utf-8").count("\n@")
     assert capsys.readouterr().err.strip() == f"{count} entries checked in 1 file(s): no problems"
 
@@ -277,7 +280,7 @@ def test_the_command_line_reads_owner_names_from_conf_py(capsys) -> None:
 def test_a_syntax_error_is_reported_by_the_command_line_too(tmp_path: Path, capsys) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(GOOD.replace("{2024},\n  month", "{2024}\n  month"), encoding="utf-8")
-    assert main([str(bib), "--owner", "Kun Zhou"]) == 1
+    assert cli(["check", str(bib), "--owner", "Kun Zhou"]) == 1
     assert "BibTeX syntax error: '}' expected (in the entry starting at line 1, zhou2024jiuzhang3)" in (
         capsys.readouterr().err
     )

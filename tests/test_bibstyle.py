@@ -5,17 +5,15 @@ from __future__ import annotations
 import pytest
 from pybtex.database import Entry, Person, parse_string
 
-from portfolio.bibstyle import (
+from portfolio.bib.model import marks_used, paper_links, publication_kind
+from portfolio.bib.style import (
     NewestFirstSortingStyle,
     PortfolioStyle,
     PreviewStyle,
     VenueLabelStyle,
-    entry_month,
-    marks_used,
-    paper_links,
-    publication_kind,
     register_plugins,
 )
+from portfolio.bib.text import entry_month
 
 
 def make_entry(
@@ -286,7 +284,7 @@ def test_literal_text_skips_latex_decoding_without_changing_the_result() -> None
 
     from pybtex.richtext import Text
 
-    from portfolio.bibstyle import LIGATURES, LITERAL_TEXT, PLAIN_TEXT, latex_to_plain
+    from portfolio.bib.text import LIGATURES, LITERAL_TEXT, PLAIN_TEXT, latex_to_plain
 
     rng = random.Random(5)
     alphabet = "abcXYZ019.,;:()!?/+=<>*@|\"[]-' `~ "
@@ -304,7 +302,7 @@ def test_literal_text_skips_latex_decoding_without_changing_the_result() -> None
 
 
 def test_the_fingerprint_tells_entries_apart_by_key_and_by_content() -> None:
-    from portfolio.bibstyle import entry_fingerprint
+    from portfolio.bib.cache import entry_fingerprint
 
     def entry(key: str, title: str) -> Entry:
         made = Entry(

@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 from pybtex.database import parse_string
 
-from portfolio.biblint import lint_text
-from portfolio.bibtidy import TidyError, main, tidy_text
+from portfolio.bib.check import lint_text
+from portfolio.bib.cli import main as cli
+from portfolio.bib.tidy import TidyError, tidy_text
 
 PASTED = Path(__file__).parent / "data" / "pasted"
 
@@ -134,7 +135,7 @@ def test_a_cited_key_is_reported_not_renamed() -> None:
 def test_input_it_cannot_parse_is_refused_with_a_reason(tmp_path: Path, capsys) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text("@misc{broken2024x,\n  title = {Unclosed,\n}\n", encoding="utf-8")
-    assert main([str(bib)]) == 2
+    assert cli(["tidy", str(bib)]) == 2
     message = capsys.readouterr().err
     assert message.startswith(f"{bib}: cannot parse:")
     assert "make check names the line" in message
@@ -146,12 +147,12 @@ def test_input_it_cannot_parse_is_refused_with_a_reason(tmp_path: Path, capsys) 
 def test_the_check_mode_names_the_command_to_run(tmp_path: Path, capsys) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text((PASTED / "arxiv.bib").read_text(encoding="utf-8"), encoding="utf-8")
-    assert main([str(bib), "--check"]) == 1
+    assert cli(["tidy", str(bib), "--check"]) == 1
     assert (
         capsys.readouterr().err.strip().endswith(f"{bib} is not tidy: run `make tidy` and commit the result")
     )
-    assert main([str(bib)]) == 0
-    assert main([str(bib), "--check"]) == 0
+    assert cli(["tidy", str(bib)]) == 0
+    assert cli(["tidy", str(bib), "--check"]) == 0
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in PASTED.glob("*.bib")))

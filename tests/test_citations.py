@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_site, soup, warnings_of
+from helpers import build_site, soup, warnings_of
 
 
 @pytest.mark.sphinx("html", testroot="citations")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pybtex.database import parse_string
 
-from portfolio.exports import bibliography_bibtex, csl_item, format_bibtex
+from portfolio.bib.export import bibliography_bibtex, csl_item, format_bibtex
 
 SOURCE = r"""
 @inproceedings{zhou2024jiuzhang3,

@@ -1,4 +1,4 @@
-"""Work done once (portfolio.formatcache, portfolio.memo), on copies of tests/roots/test-publications:
+"""Work done once (portfolio.bib.cache, portfolio.papers.state), on copies of tests/roots/test-publications:
 a rebuild formats only the entries that changed and nothing when nothing did; results kept between builds
 (the bib checks, the downloads) behave as if computed afresh. That the output of every such rebuild
 equals a clean build, and that a change to our style's code invalidates the cache, is test_rebuilds.py's."""
@@ -11,10 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import build_in_process, build_site, warnings_of
+from helpers import build_in_process, build_site, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
-from portfolio import bibstyle
+from portfolio.bib import cache, style
 
 ROOT = Path(__file__).parent / "roots" / "test-publications"
 
@@ -30,13 +30,13 @@ def project(tmp_path: Path) -> Path:
 def formatted_titles(monkeypatch) -> Counter:
     """How often each title is decoded from LaTeX (the first step of formatting an entry)."""
     calls: Counter = Counter()
-    decode = bibstyle.latex_with_math
+    decode = style.latex_with_math
 
     def counting(latex: str):
         calls[latex] += 1
         return decode(latex)
 
-    monkeypatch.setattr(bibstyle, "latex_with_math", counting)
+    monkeypatch.setattr(style, "latex_with_math", counting)
     return calls
 
 
@@ -80,12 +80,11 @@ def test_a_clean_build_starts_with_an_empty_cache(project: Path, formatted_title
 def test_the_cache_holds_only_entries_still_in_the_bib_files(project: Path) -> None:
     app = build_in_process(project)
     fingerprints = {
-        bibstyle.entry_fingerprint(entry)
-        for entry in app.env.get_domain("cite").bibdata.data.entries.values()
+        cache.entry_fingerprint(entry) for entry in app.env.get_domain("cite").bibdata.data.entries.values()
     }
-    cached = {key[1] for key in app.env.portfolio_format_cache["items"]}
+    cached = {key[1] for key in app.env.portfolio.format_cache["items"]}
     assert cached == fingerprints
-    assert bibstyle.FORMAT_CACHE is None  # not left behind for the next application in this process
+    assert cache.FORMAT_CACHE is None  # not left behind for the next application in this process
 
 
 def test_a_check_kept_from_the_last_build_fails_the_rebuild_again(project: Path, tmp_path: Path) -> None:
@@ -95,7 +94,7 @@ def test_a_check_kept_from_the_last_build_fails_the_rebuild_again(project: Path,
         encoding="utf-8",
     )
     with (project / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write('extensions.append("portfolio.biblint")\n')
+        conf.write("portfolio_bib_checks = True\n")
     first = build_site(project, tmp_path / "out")
     second = build_site(project, tmp_path / "out")
     warnings = [
@@ -118,16 +117,16 @@ def test_downloads_deleted_from_the_output_are_written_again(project: Path, tmp_
 
 
 def test_a_rebuild_renders_only_the_list_items_of_changed_entries(project: Path, monkeypatch) -> None:
-    from portfolio import publications
+    from portfolio.papers import listing
 
     rendered: Counter = Counter()
-    render = publications.entry_item
+    render = listing.entry_item
 
-    def counting(entry, env, anchor):
+    def counting(entry, paper_docname, anchor):
         rendered[entry.key] += 1
-        return render(entry, env, anchor)
+        return render(entry, paper_docname, anchor)
 
-    monkeypatch.setattr(publications, "entry_item", counting)
+    monkeypatch.setattr(listing, "entry_item", counting)
     build(project)
     # Every entry on the publications page, and the selected ones on the home page too.
     selected = Counter({"zhou2024jiuzhang3": 1, "li2023evaluating": 1})
@@ -147,11 +146,11 @@ def test_the_bib_file_is_parsed_once_per_version(project: Path, monkeypatch) -> 
     uses: one parse of refs.bib when it changed (of the changed entry only), none when it did not."""
     from pybtex.database.input.bibtex import Parser
 
-    from portfolio import bibcheck
+    from portfolio.bib import parse as bibcheck
 
     with (project / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write('extensions.append("portfolio.biblint")\n')
-    bibcheck.lenient_parse.cache_clear()
+        conf.write("portfolio_bib_checks = True\n")
+    bibcheck._lenient_parse.cache_clear()
     parses: list[int] = []
     parse_string = Parser.parse_string
 
@@ -176,7 +175,7 @@ def test_the_bib_file_is_parsed_once_per_version(project: Path, monkeypatch) -> 
 
 def test_equal_names_and_values_are_one_object_in_the_stored_entries(project: Path) -> None:
     with (project / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write('extensions.append("portfolio.biblint")\n')
+        conf.write("portfolio_bib_checks = True\n")
     app = build_in_process(project)
     persons = [
         person

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, SiteBuild, build_site
+from helpers import REPO, SiteBuild, build_site
 from test_rebuilds import assert_edit_rebuilds_like_a_clean_build, assert_same_output
 
 pytestmark = pytest.mark.site

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_in_process, warnings_of
 from fontTools.ttLib import TTFont
+from helpers import build_in_process, warnings_of
 
 from portfolio.iconfont import FONT_DIR, read_icon_table
 

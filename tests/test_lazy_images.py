@@ -4,7 +4,7 @@ ones lazily, and an image with its own ``:loading:`` keeps it."""
 from __future__ import annotations
 
 import pytest
-from conftest import soup, warnings_of
+from helpers import soup, warnings_of
 
 pytestmark = pytest.mark.sphinx("html", testroot="lazy-images", freshenv=True)
 

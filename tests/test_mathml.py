@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site, soup, warnings_of
+from helpers import build_site, soup, warnings_of
 
 from portfolio.mathml import to_mathml
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site, soup, warnings_of
+from helpers import build_site, soup, warnings_of
 
 from portfolio.news import published, read_news
 

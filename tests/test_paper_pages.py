@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site, soup, warnings_of
+from helpers import build_site, soup, warnings_of
 from pybtex.database import parse_file
 
-from portfolio.bibstyle import latex_to_plain
+from portfolio.bib.text import latex_to_plain
 
 ROOT = Path(__file__).parent / "roots" / "test-publications"
 
@@ -104,16 +104,3 @@ def test_a_rebuild_writes_only_the_paper_pages_that_changed(project: Path, tmp_p
     assert build_site(project, out).returncode == 0
     third = paper_page_stamps(out)
     assert {key for key in second if third[key] != second[key]} == {"mueller2019noise"}
-
-
-def test_paper_page_sources_of_the_old_layout_are_removed_not_built(project: Path, tmp_path: Path) -> None:
-    stub = project / "publications" / "zhou2024jiuzhang3.md"
-    stub.write_text(
-        "% Generated from refs.bib by _ext/portfolio/publications.py: edit refs.bib, not this file.\n\n"
-        "```{paper} zhou2024jiuzhang3\n```\n",
-        encoding="utf-8",
-    )
-    result = build_site(project, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    assert not stub.exists()
-    assert (tmp_path / "out" / "publications" / "zhou2024jiuzhang3.html").is_file()

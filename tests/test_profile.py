@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import warnings_of
+from helpers import warnings_of
 
 
 def card(app) -> BeautifulSoup:

@@ -9,10 +9,11 @@ from urllib.parse import urldefrag
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import soup, warnings_of
+from helpers import soup, warnings_of
 from pybtex.database import parse_file, parse_string
 
-from portfolio.bibstyle import PRESENTATION_FIELDS, entry_month, entry_year, is_safe_url, without_controls
+from portfolio.bib.text import entry_month, entry_year
+from portfolio.bib.vocabulary import PRESENTATION_FIELDS, is_safe_url, without_controls
 
 pytestmark = pytest.mark.sphinx("html", testroot="publications", freshenv=True)
 
@@ -308,18 +309,16 @@ def test_inline_citations_link_to_the_entry_with_a_preview(built) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="paper-keys", freshenv=True)
-def test_keys_that_cannot_name_a_page_are_reported_and_still_listed(app) -> None:
+def test_keys_that_cannot_name_a_file_get_a_safe_page_and_a_clash_is_reported(app) -> None:
+    from portfolio.bib.vocabulary import page_name
+
     app.build()
     warnings = warnings_of(app)
-    assert len(warnings) == 2, warnings
+    assert len(warnings) == 1, warnings
     assert re.search(
-        r"refs\.bib:7: WARNING: key 'zhou:2024/odd' has characters a file name or URL cannot hold",
-        warnings[0],
+        r"refs\.bib:13: WARNING: key 'index' would overwrite publications/index\.md", warnings[0]
     )
-    assert re.search(
-        r"refs\.bib:13: WARNING: key 'index' would overwrite publications/index\.md", warnings[1]
-    )
-    # Nothing is lost: every entry is listed, the odd ones without a page link, and the page is intact.
+    # Nothing is lost: every entry is listed, the odd key with a page of a safe name, and the page is intact.
     page = soup(app, "publications/index")
     titles = {
         item.select_one(".pub-title").get_text(): item.select_one(".pub-title a")
@@ -327,7 +326,11 @@ def test_keys_that_cannot_name_a_page_are_reported_and_still_listed(app) -> None
     }
     assert set(titles) == {"A Good Key", "A Key With a Colon and a Slash", "A Key That Is Also a Page"}
     assert titles["A Good Key"]["href"] == "good2024.html"
-    assert titles["A Key With a Colon and a Slash"] is None
+    odd = page_name("zhou:2024/odd")
+    assert re.fullmatch(r"zhou-2024-odd-[0-9a-f]{8}", odd)
+    assert titles["A Key With a Colon and a Slash"]["href"] == f"{odd}.html"
+    assert (app.outdir / "publications" / f"{odd}.html").is_file()
+    assert titles["A Key That Is Also a Page"] is None
     assert (app.srcdir / "publications" / "index.md").read_text(encoding="utf-8").startswith("# Publications")
     assert (app.outdir / "publications" / "good2024.html").is_file()
 

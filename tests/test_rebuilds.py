@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_site
+from helpers import REPO, build_site
 
 ROOT = Path(__file__).parent / "roots" / "test-publications"
 
@@ -127,7 +127,7 @@ def test_a_change_to_our_style_code_rebuilds_what_it_rendered(project: Path, tmp
     incremental = tmp_path / "incremental"
     assert build_site(project, incremental, ext_dir=ext_dir).returncode == 0
 
-    edit(ext_dir / "portfolio" / "bibstyle.py", 'PREVIEW_SEPARATOR = " — "', 'PREVIEW_SEPARATOR = " | "')
+    edit(ext_dir / "portfolio" / "bib" / "style.py", 'PREVIEW_SEPARATOR = " — "', 'PREVIEW_SEPARATOR = " | "')
     again = build_site(project, incremental, ext_dir=ext_dir)
     clean = build_site(project, tmp_path / "clean", "-E", ext_dir=ext_dir)
 
@@ -178,9 +178,10 @@ def test_list_items_and_paper_pages_rendered_by_forked_workers_equal_a_serial_bu
 ) -> None:
     """With -j, list items and paper pages are rendered in forked workers once there are enough of them
     (200): lowered to one here, so the test project's few entries take that path."""
-    from conftest import build_in_process
+    from helpers import build_in_process
 
-    from portfolio import paperpages, publications
+    from portfolio.papers import listing as publications
+    from portfolio.papers import pages as paperpages
 
     serial = build_in_process(project, builddir=tmp_path / "serial")
     monkeypatch.setattr(publications, "PARALLEL_MINIMUM", 1)

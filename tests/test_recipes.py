@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site
+from helpers import build_site
 
-from portfolio.bibtidy import main as tidy
+from portfolio.bib.cli import main as cli
 
 pytestmark = pytest.mark.site
 
@@ -34,7 +34,7 @@ def test_add_a_paper_mark_it_selected_cite_it_and_announce_it(site_copy: Path, t
     # 1. Paste the arXiv export into refs.bib, 2. run `make tidy` (its command), 3. mark it selected.
     bib = site_copy / "refs.bib"
     bib.write_text(bib.read_text(encoding="utf-8") + PASTED_FROM_ARXIV, encoding="utf-8")
-    assert tidy([str(bib)]) == 0
+    assert cli(["tidy", str(bib)]) == 0
     tidied = bib.read_text(encoding="utf-8")
     assert "url                = {https://arxiv.org/abs/2511.99999}" in tidied
     assert "venue_short        = {arXiv 2025}" in tidied
@@ -91,5 +91,5 @@ def test_add_a_paper_mark_it_selected_cite_it_and_announce_it(site_copy: Path, t
 def test_a_paper_pasted_without_tidying_is_caught_with_the_command_to_run(site_copy: Path, capsys) -> None:
     bib = site_copy / "refs.bib"
     bib.write_text(bib.read_text(encoding="utf-8") + PASTED_FROM_ARXIV, encoding="utf-8")
-    assert tidy([str(bib), "--check"]) == 1
+    assert cli(["tidy", str(bib), "--check"]) == 1
     assert capsys.readouterr().err.strip().endswith("is not tidy: run `make tidy` and commit the result")

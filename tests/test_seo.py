@@ -11,10 +11,10 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, SiteBuild
+from helpers import REPO, SiteBuild
 from pybtex.database import parse_file
 
-from portfolio.bibstyle import latex_to_plain
+from portfolio.bib.text import latex_to_plain
 
 
 @pytest.fixture(scope="module")

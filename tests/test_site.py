@@ -9,10 +9,10 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, SiteBuild
+from helpers import REPO, SiteBuild
 from pybtex.database import parse_file
 
-from portfolio.bibstyle import entry_month, entry_year, latex_to_plain
+from portfolio.bib.text import entry_month, entry_year, latex_to_plain
 
 pytestmark = pytest.mark.site
 

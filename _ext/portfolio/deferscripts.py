@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sphinx.builders.html._assets import _JavaScript
+from .papers.seam import deferred_script
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,20 +26,14 @@ LOADING_ATTRIBUTES = frozenset({"async", "defer", "type"})
 PAGES_WITH_TEMPLATE_SCRIPTS = frozenset({"search"})
 
 
-def deferred(script: _JavaScript | str) -> _JavaScript | str:
-    if not isinstance(script, _JavaScript) or LOADING_ATTRIBUTES & script.attributes.keys():
-        return script
-    if script.filename:
-        return _JavaScript(script.filename, priority=script.priority, **script.attributes, defer="defer")
-    return _JavaScript(script.filename, priority=script.priority, **script.attributes, type="module")
-
-
 def defer_page_scripts(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     if pagename in PAGES_WITH_TEMPLATE_SCRIPTS or "script_files" not in context:
         return
-    context["script_files"] = [deferred(script) for script in context["script_files"]]
+    context["script_files"] = [
+        deferred_script(script, LOADING_ATTRIBUTES) for script in context["script_files"]
+    ]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

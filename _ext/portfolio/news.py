@@ -3,8 +3,8 @@
 Each item is a date (``2025-11`` or ``2025-11-12``), a line of MyST text (links and bold allowed) and,
 optionally, ``paper: <bib key>`` and a stable ``id``. ``{news}`` lists the items newest first (``:limit: 3``
 for the home page, ``:by-year:`` for the News page); items dated after the build date are kept back until
-then. The feed (``portfolio_news_feed``, Atom 1.0, absolute URLs from ``html_baseurl`` or
-``portfolio_site_url``) is written at the end of an HTML build and linked from every page's ``<head>``.
+then. The feed (``portfolio_news_feed``, Atom 1.0, absolute URLs from ``html_baseurl``) is written at
+the end of an HTML build and linked from every page's ``<head>``.
 A malformed item is a warning naming ``news.yaml`` and the line.
 """
 
@@ -26,7 +26,9 @@ from markdown_it import MarkdownIt
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .publications import doc_link, export_link, paper_docname
+from . import options
+from .papers.listing import paper_docname
+from .papers.nodes import doc_link, export_link
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -271,7 +273,7 @@ def outdated_by_the_calendar(app: Sphinx, env: BuildEnvironment, added, changed,
 
 
 def site_url(config) -> str:
-    base = config.html_baseurl or config.portfolio_site_url
+    base = config.html_baseurl or "https://example.org/"
     return base if base.endswith("/") else base + "/"
 
 
@@ -346,13 +348,10 @@ def link_feed(app: Sphinx, pagename: str, templatename: str, context: dict, doct
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("portfolio.publications")
-    app.add_config_value("portfolio_news_file", "news.yaml", "env", types=frozenset({str}))
-    app.add_config_value("portfolio_news_page", "news", "html", types=frozenset({str}))
-    app.add_config_value("portfolio_news_feed", "news.xml", "html", types=frozenset({str}))
-    app.add_config_value("portfolio_site_url", "https://example.org/", "html", types=frozenset({str}))
-    # Not an "env" value: a date that moves must not re-read every page, only those that list news.
-    app.add_config_value("portfolio_news_today", "", "", types=frozenset({str}))
+    app.setup_extension("portfolio.papers")
+    options.add(
+        app, "portfolio_news_file", "portfolio_news_page", "portfolio_news_feed", "portfolio_news_today"
+    )
     app.add_directive("news", News)
     app.connect("env-get-outdated", outdated_by_the_calendar)
     app.connect("env-purge-doc", purge_doc)

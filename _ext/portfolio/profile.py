@@ -15,6 +15,8 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from . import options
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -162,9 +164,7 @@ def check_links(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value("portfolio_photo_candidates", [], "env", types=frozenset({list, tuple}))
-    app.add_config_value("portfolio_photo_placeholder", "", "env", types=frozenset({str}))
-    app.add_config_value("portfolio_profile_links", [], "env", types=frozenset({list, tuple}))
+    options.add(app, "portfolio_photo_candidates", "portfolio_photo_placeholder", "portfolio_profile_links")
     app.add_directive("profile-card", ProfileCard)
     app.connect("config-inited", check_links)
     app.connect("env-get-outdated", outdated_by_new_photo)

@@ -4,7 +4,7 @@
   ``og:description``: sphinxext-opengraph would otherwise take the first lines of the page, which on a
   paper page are badges and on the home page a profile card.
 * JSON-LD: a ``Person`` on the home page (``portfolio_person``) and a ``ScholarlyArticle`` on each paper
-  page (which ``portfolio.paperpages`` writes into it).
+  page (``bib.meta``, which ``papers.pages`` writes with :func:`json_ld_script`).
   The JSON is escaped so that a title containing ``</script>`` cannot end the script element.
 * ``sitemap.xml`` of every page, and ``robots.txt`` naming it, written at the end of an HTML build.
   sphinx-sitemap was tried first: it lists only the pages written by the current build, so an incremental
@@ -21,9 +21,10 @@ from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
 from docutils import nodes
-from pybtex.database import Entry
 
-from .bibstyle import entry_month, entry_year, paper_links, plain_field, venue_field_name, venue_label
+from . import options
+from .papers import seam
+from .papers.state import state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -56,46 +57,6 @@ def person(config) -> dict[str, Any]:
     return data
 
 
-def scholarly_article(entry: Entry, url: str) -> dict[str, Any]:
-    authors = [
-        {"@type": "Person", "name": " ".join(plain_field_of_person(person))}
-        for person in entry.persons.get("author", [])
-        if str(person) != "others"
-    ]
-    year, month = entry_year(entry), entry_month(entry)
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "ScholarlyArticle",
-        "headline": plain_field(entry, "title"),
-        "name": plain_field(entry, "title"),
-        "author": authors,
-        "url": url,
-    }
-    if year:
-        data["datePublished"] = f"{year}-{month:02d}" if month else str(year)
-    if venue := venue_field_name(entry):
-        data["isPartOf"] = {
-            "@type": "PublicationIssue" if venue == "journal" else "CreativeWork",
-            "name": plain_field(entry, venue),
-        }
-        data["publisher"] = {"@type": "Organization", "name": venue_label(entry)}
-    if abstract := plain_field(entry, "abstract").strip():
-        data["abstract"] = abstract
-    same_as = [link for _, link in paper_links(entry)]
-    if same_as:
-        data["sameAs"] = same_as
-    if doi := entry.fields.get("doi", "").strip():
-        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": doi}
-    return data
-
-
-def plain_field_of_person(person) -> list[str]:
-    from .bibstyle import latex_to_plain
-
-    parts = person.first_names + person.middle_names + person.prelast_names + person.last_names
-    return [latex_to_plain(part) for part in parts + person.lineage_names]
-
-
 def site_base(config) -> str:
     base = config.html_baseurl
     return base if not base or base.endswith("/") else base + "/"
@@ -113,18 +74,17 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict, do
 def sitemap(app: Sphinx, base: str) -> str:
     """Every page's absolute URL, with the date of its last commit when git knows it."""
     excluded = set(app.config.portfolio_sitemap_excludes)
-    dates = getattr(app.env, "git_last_updated", {})
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     # Paper pages (portfolio.paperpages) are pages of the site, though not documents of Sphinx's.
-    for docname in sorted(app.env.found_docs | getattr(app.env, "portfolio_paper_pages", set())):
+    for docname in sorted(app.env.found_docs | set(state(app.env).pages.values())):
         if docname in excluded:
             continue
         url = urljoin(base, app.builder.get_target_uri(docname))
         entry = f"  <url><loc>{escape(url)}</loc>"
-        if (stamp := (dates.get(docname) or (None,))[0]) is not None:
+        if (stamp := seam.git_date(app.env, docname)) is not None:
             entry += f"<lastmod>{dt.datetime.fromtimestamp(int(stamp), dt.UTC).date().isoformat()}</lastmod>"
         lines.append(entry + "</url>")
     lines.append("</urlset>")
@@ -147,11 +107,8 @@ def write_sitemap_and_robots(app: Sphinx, exception: BaseException | None) -> No
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value("portfolio_person", {}, "html", types=frozenset({dict}))
+    options.add(app, "portfolio_person", "portfolio_sitemap_excludes")
     app.connect("doctree-read", description_to_open_graph)
     app.connect("html-page-context", add_json_ld)
-    app.add_config_value(
-        "portfolio_sitemap_excludes", ["search", "genindex", "404"], "html", types=frozenset({list})
-    )
     app.connect("build-finished", write_sitemap_and_robots)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

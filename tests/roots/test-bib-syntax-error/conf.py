@@ -1,4 +1,5 @@
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.bibstyle", "portfolio.bibcheck"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.papers"]
+portfolio_bib_checks = False
 exclude_patterns = ["_build"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "portfolio"

@@ -1,8 +1,9 @@
 extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.news"]
+html_baseurl = "https://owner.example.org/site/"
 exclude_patterns = ["_build"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "portfolio"
 project = "Test Owner"
 author = "Test Owner"
-portfolio_site_url = "https://owner.example.org/site/"
 portfolio_news_today = "2025-12-15"
+portfolio_bib_checks = False

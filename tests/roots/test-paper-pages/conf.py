@@ -3,7 +3,7 @@ extensions = [
     "myst_parser",
     "sphinxext.opengraph",
     "sphinxcontrib.bibtex",
-    "portfolio.publications",
+    "portfolio.papers",
     "portfolio.seo",
 ]
 html_theme = "pydata_sphinx_theme"
@@ -20,3 +20,4 @@ bibtex_cite_id = "{key}"
 suppress_warnings = ["bibtex.duplicate_label"]
 portfolio_owner_names = ["Kun Zhou"]
 portfolio_export_path = ""
+portfolio_bib_checks = False

@@ -1,4 +1,5 @@
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.publications", "portfolio.seo"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "portfolio.papers", "portfolio.seo"]
+portfolio_bib_checks = False
 html_baseurl = "https://owner.example.org/site/"
 exclude_patterns = ["_build"]
 bibtex_bibfiles = ["refs.bib"]

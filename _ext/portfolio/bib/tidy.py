@@ -1,6 +1,6 @@
 """Rewrite ``refs.bib`` canonically, and turn a pasted entry into one of ours.
 
-``python -m portfolio.bibtidy refs.bib`` (``make tidy``) sorts the entries newest first, writes every
+``python -m portfolio.bib tidy refs.bib`` (``make tidy``) sorts the entries newest first, writes every
 entry the same way (fields in one order, names aligned, values in braces, months as macros) and
 normalises what Google Scholar, the ACL Anthology, arXiv and DBLP paste:
 
@@ -19,10 +19,7 @@ and tidying a tidy file changes nothing. ``--check`` only reports, for CI and pr
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,8 +29,10 @@ from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexError
 
-from .bibstyle import HTTPS_HOSTS, NewestFirstSortingStyle, latex_to_plain
-from .exports import write_entry
+from .export import write_entry
+from .style import NewestFirstSortingStyle
+from .text import latex_to_plain
+from .vocabulary import HTTPS_HOSTS, KEY_RULE, URL_FIELDS
 
 STANDARD_ORDER = (
     "title",
@@ -108,7 +107,6 @@ VENUES = (
     (r"Transactions on Knowledge and Data Engineering|\bTKDE\b", "TKDE"),
     (r"\barXiv\b|\bCoRR\b", "arXiv"),
 )
-KEY_RULE = re.compile(r"[a-z]+\d{4}[a-z0-9]+")
 STOP_WORDS = frozenset(
     {
         "a",
@@ -228,7 +226,7 @@ def normalise(entry: Entry, cited: set[str], taken: set[str]) -> tuple[Entry, li
     for name in DBLP_BOOKKEEPING:
         if fields.pop(name, None) is not None:
             changes.append(f"dropped DBLP's {name}")
-    for name in ("url", "pdf", "code", "project", "slides", "poster", "video", "blog"):
+    for name in URL_FIELDS:
         value = fields.get(name, "")
         if "\\_" in value:  # DBLP escapes underscores, which breaks the link
             fields[name] = value = value.replace("\\_", "_")
@@ -419,44 +417,3 @@ def tidy_text(text: str, cited: Iterable[str] = ()) -> Tidied:
     if trailer:
         parts.append(trailer)
     return Tidied("\n\n".join(parts) + "\n", changes)
-
-
-# -- Command line ----------------------------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m portfolio.bibtidy", description=__doc__.split("\n\n")[0])
-    parser.add_argument("bibfile", nargs="?", type=Path, default=Path("refs.bib"))
-    parser.add_argument("--check", action="store_true", help="report, do not rewrite; exit 1 if untidy")
-    options = parser.parse_args(argv)
-    path: Path = options.bibfile
-    original = path.read_text(encoding="utf-8-sig")
-    try:
-        result = tidy_text(original, cited_keys(path.resolve().parent))
-    except TidyError as error:
-        print(f"{path}: {error}", file=sys.stderr)
-        return 2
-    if result.text == original:
-        print(f"{path} is tidy", file=sys.stderr)
-        return 0
-    if options.check:
-        diff = difflib.unified_diff(
-            original.splitlines(),
-            result.text.splitlines(),
-            f"{path} (now)",
-            f"{path} (tidy)",
-            lineterm="",
-            n=1,
-        )
-        print("\n".join(list(diff)[:40]), file=sys.stderr)
-        print(f"{path} is not tidy: run `make tidy` and commit the result", file=sys.stderr)
-        return 1
-    path.write_text(result.text, encoding="utf-8")
-    for change in result.changes:
-        print(f"{path}: {change}", file=sys.stderr)
-    print(f"{path} rewritten tidily ({len(result.changes)} normalisation(s))", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

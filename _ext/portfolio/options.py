@@ -1,0 +1,61 @@
+"""Every ``portfolio_*`` option, in one table: its default, what a change rebuilds, its types and meaning.
+
+Each module adds the options it reads with :func:`add`; CONTRIBUTING.md lists them for the owner. The
+"rebuild" column is Sphinx's: ``env`` re-reads every page, ``html`` rewrites them, ``""`` neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+@dataclass(frozen=True)
+class Option:
+    default: Any
+    rebuild: str
+    types: tuple[type, ...]
+    meaning: str
+
+
+OPTIONS: dict[str, Option] = {
+    # -- Publications (portfolio.papers)
+    "portfolio_owner_names": Option(
+        ("Kun Zhou",), "env", (list, tuple), "spellings of the owner's name, set in bold"
+    ),
+    "portfolio_author_limit": Option(8, "env", (int,), 'authors shown before "+N more" in lists (0: all)'),
+    "portfolio_paper_dir": Option("publications", "env", (str,), 'folder of the paper pages ("": none)'),
+    "portfolio_selected_field": Option(
+        "selected", "env", (str,), "the field that lists a paper on the home page"
+    ),
+    "portfolio_export_path": Option(
+        "publications/publications", "html", (str,), 'the downloads, without .bib / .json ("": none)'
+    ),
+    "portfolio_bib_checks": Option(
+        True, "", (bool,), "run the site's checks of refs.bib in the build (make check always runs them)"
+    ),
+    # -- News (portfolio.news)
+    "portfolio_news_file": Option("news.yaml", "env", (str,), "the news items"),
+    "portfolio_news_page": Option("news", "html", (str,), "the page that lists every item"),
+    "portfolio_news_feed": Option("news.xml", "html", (str,), 'the Atom feed ("": none)'),
+    # Not an "env" value: a date that moves must not re-read every page, only those that list news.
+    "portfolio_news_today": Option("", "", (str,), "the date the build counts as today (tests)"),
+    # -- Profile card (portfolio.profile)
+    "portfolio_photo_candidates": Option([], "env", (list, tuple), "photos to use, the first that exists"),
+    "portfolio_photo_placeholder": Option("", "env", (str,), "the photo when none of them exists"),
+    "portfolio_profile_links": Option([], "env", (list, tuple), "name, url and icon of each profile link"),
+    # -- Search engines (portfolio.seo)
+    "portfolio_person": Option({}, "html", (dict,), "the home page's schema.org Person"),
+    "portfolio_sitemap_excludes": Option(
+        ["search", "genindex", "404"], "html", (list,), "pages not in the sitemap"
+    ),
+}
+
+
+def add(app: Sphinx, *names: str) -> None:
+    for name in names:
+        option = OPTIONS[name]
+        app.add_config_value(name, option.default, option.rebuild, types=frozenset(option.types))

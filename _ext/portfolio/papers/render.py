@@ -1,0 +1,136 @@
+"""An entry as docutils nodes: what the publication list and a paper page show, made from the paper model
+(plain facts) and the pybtex style (rich title, authors and venue)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from docutils import nodes
+from pybtex.database import Entry
+from pybtex_docutils import Backend as DocutilsBackend
+
+from ..bib.export import format_bibtex
+from ..bib.model import Paper, paper_of
+from ..bib.style import PortfolioStyle
+from ..bib.vocabulary import MARKS
+from .nodes import bibtex_code, details, doc_link, summary
+
+
+class EntryBackend(DocutilsBackend):
+    """pybtex_docutils with our tags: hidden authors as a classed span, ``$math$`` as a math node."""
+
+    def format_tag(self, tag_name: str, text: list[nodes.Node]) -> list[nodes.Node]:
+        if tag_name == "author-hidden":
+            return [nodes.inline("", "", *text, classes=["author-hidden"])]
+        if tag_name == "math":
+            latex = "".join(child.astext() for child in text)
+            return [nodes.math(latex, latex)]
+        return super().format_tag(tag_name, text)
+
+
+BACKEND = EntryBackend()
+
+
+@functools.cache
+def style() -> PortfolioStyle:
+    """One instance: constructing a pybtex style looks its helper plugins up by name, which is slow.
+    The owner's names and the author limit are read from the class on every call, so config applies."""
+    return PortfolioStyle()
+
+
+def title_nodes(entry: Entry) -> list[nodes.Node]:
+    """The title as written; an untitled entry (the checks report it) shows its key instead."""
+    if not entry.fields.get("title", "").strip():
+        return [nodes.Text(entry.key)]
+    return style().format_title(entry).render(BACKEND)
+
+
+def author_nodes(entry: Entry, truncate: bool) -> list[nodes.Node]:
+    return style().format_authors(entry, truncate=truncate).render(BACKEND)
+
+
+def badges(paper: Paper) -> nodes.paragraph:
+    line = nodes.paragraph(classes=["pub-badges"])
+    line += nodes.inline("", paper.label, classes=["pub-badge", "pub-venue-badge"])
+    if paper.track:
+        line += nodes.inline("", paper.track, classes=["pub-badge", "pub-track-badge"])
+    if paper.award:
+        badge = nodes.inline("", "", classes=["pub-badge", "pub-award-badge"])
+        badge += nodes.inline("", "", classes=["fa-solid", "fa-trophy", "pub-award-icon"])
+        badge += nodes.Text(paper.award)
+        line += badge
+    return line
+
+
+def venue_line(entry: Entry) -> nodes.paragraph:
+    line = nodes.paragraph(classes=["pub-venue"])
+    line += nodes.emphasis("", "", *style().format_venue(entry).render(BACKEND))
+    return line
+
+
+def link_buttons(paper: Paper) -> nodes.paragraph | None:
+    if not paper.links:
+        return None
+    line = nodes.paragraph(classes=["pub-links"])
+    for label, url in paper.links:
+        line += nodes.reference(
+            "",
+            label,
+            refuri=url,
+            classes=["pub-link", "pub-link-" + re.sub(r"[^a-z0-9]+", "-", label.lower())],
+        )
+        line += nodes.Text(" ")
+    return line
+
+
+def bibtex_block(entry: Entry) -> nodes.literal_block:
+    """The entry's clean BibTeX, plain. Colouring it would add some 70 elements per entry (on a list of
+    sixty, three quarters of the page's DOM, which a phone pays for in every layout) and a Pygments pass
+    per entry and page to every build."""
+    text = format_bibtex(entry)
+    return bibtex_code(text, text, language="text", classes=["pub-bibtex-code"])
+
+
+def toggle(label: str, body: Iterable[nodes.Node], classes: Sequence[str]) -> details:
+    widget = details(classes=["pub-toggle", *classes])
+    widget += summary("", label)
+    widget.extend(body)
+    return widget
+
+
+def abstract_paragraphs(paper: Paper) -> list[nodes.paragraph]:
+    return [nodes.paragraph(text, text) for text in paper.abstract]
+
+
+def entry_item(entry: Entry, paper_docname: str | None, anchor: bool) -> nodes.list_item:
+    """One entry of a publication list; with ``anchor`` it carries the bib key as its id."""
+    paper = paper_of(entry)
+    # Titles and names are shown as written: no typographic quotes in place of the bib's own.
+    item = nodes.list_item(classes=["pub-entry", f"pub-kind-{paper.kind}"], support_smartquotes=False)
+    if anchor:
+        item["ids"].append(entry.key)
+    item += badges(paper)
+    title = nodes.paragraph(classes=["pub-title"])
+    if paper_docname:
+        title += doc_link(paper_docname, title_nodes(entry))
+    else:
+        title.extend(title_nodes(entry))
+    item += title
+    item += nodes.paragraph("", "", *author_nodes(entry, truncate=True), classes=["pub-authors"])
+    item += venue_line(entry)
+    if buttons := link_buttons(paper):
+        item += buttons
+    if abstract := abstract_paragraphs(paper):
+        item += toggle("Abstract", abstract, ["pub-abstract"])
+    item += toggle("BibTeX", [bibtex_block(entry)], ["pub-bibtex"])
+    return item
+
+
+def legend(papers: Iterable[Paper]) -> nodes.paragraph | None:
+    used = set().union(*(paper.marks for paper in papers))
+    if not used:
+        return None
+    text = "; ".join(f"{mark} {meaning}" for _, mark, meaning in MARKS if mark in used)
+    return nodes.paragraph("", text, classes=["pub-legend"])

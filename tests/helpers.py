@@ -1,0 +1,68 @@
+"""Helpers of the test modules: building a project (in this process or as `make html` does), reading
+its warnings and pages. Fixtures live in conftest.py."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sphinx.testing.util import SphinxTestApp
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def warnings_of(app) -> list[str]:
+    """The warnings a sphinx.testing app logged, one per line, without colour codes."""
+    return [line for line in ANSI_ESCAPE.sub("", app.warning.getvalue()).splitlines() if line.strip()]
+
+
+def soup(app, docname: str):
+    """The HTML page ``docname`` of a sphinx.testing build, parsed."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((app.outdir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def build_in_process(srcdir: Path, **kwargs) -> SphinxTestApp:
+    """Build ``srcdir`` (HTML) with sphinx.testing in this process, for tests that build the same sources
+    more than once; its environment and warnings stay readable afterwards."""
+    app = SphinxTestApp("html", srcdir=srcdir, **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    outdir: Path
+    returncode: int
+    stderr: str
+
+
+def build_site(srcdir: Path, outdir: Path, *extra: str, ext_dir: Path = REPO / "_ext") -> SiteBuild:
+    """Run the README's strict build on ``srcdir`` in a fresh process, as `make html` does."""
+    # The test roots' conf.py files load our extensions by name, as the site's does after its sys.path line.
+    # CI may set FORCE_COLOR; the tests parse the warnings, so they must come without ANSI escapes.
+    env = {
+        **{name: value for name, value in os.environ.items() if name != "FORCE_COLOR"},
+        "NO_COLOR": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ext_dir), os.environ.get("PYTHONPATH")])),
+    }
+    strict_build = ["-b", "html", "-nW", "--keep-going", "-q", "--no-color"]
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", *strict_build, *extra, srcdir, outdir],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    return SiteBuild(outdir, result.returncode, result.stderr)
