@@ -10,7 +10,7 @@ BUILDDIR  ?= _build
 CHROMIUM  ?= $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser))
 export CHROMIUM
 
-.PHONY: help html serve test check tidy tidy-check linkcheck lint bench clean lock
+.PHONY: help html serve test check tidy tidy-check linkcheck lint bench bibtex-suite clean lock
 
 help:
 	@echo "make html   build the site into $(BUILDDIR)/html (strict: warnings fail)"
@@ -21,6 +21,7 @@ help:
 	@echo "make linkcheck  check every external link (needs the network; CI runs it weekly)"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  build times of 50 to 5000 papers, ours next to stock sphinxcontrib-bibtex (~30 min)"
+	@echo "make bibtex-suite  sphinxcontrib-bibtex's own tests with our extensions loaded (needs PyPI)"
 	@echo "make lock   re-resolve requirements.txt from pyproject.toml (needs the network)"
 	@echo "make clean  remove $(BUILDDIR)"
 
@@ -64,6 +65,24 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/build_speed.py $(BENCHOPTS)
+
+# sphinxcontrib-bibtex's own test suite (from its PyPI sdist, the pinned version) with every portfolio.*
+# extension of conf.py loaded into each of its test projects (tests/upstream/load_portfolio.py), in a venv
+# of its own: the pins plus sphinx-autoapi, which one of its tests needs.
+SUITE_DIR   := $(BUILDDIR)/bibtex-suite
+SCB_VERSION := $(shell sed -n 's/^sphinxcontrib-bibtex==//p' requirements.txt)
+AUTOAPI     ?= sphinx-autoapi==3.9.0
+bibtex-suite:
+	rm -rf $(SUITE_DIR)
+	$(PYTHON) -m venv $(SUITE_DIR)/venv
+	$(SUITE_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check \
+		--requirement requirements.txt "$(AUTOAPI)"
+	$(SUITE_DIR)/venv/bin/python -m pip download --quiet --disable-pip-version-check --no-deps \
+		--no-binary :all: --dest $(SUITE_DIR) "sphinxcontrib-bibtex==$(SCB_VERSION)"
+	tar -xzf $(SUITE_DIR)/sphinxcontrib_bibtex-$(SCB_VERSION).tar.gz -C $(SUITE_DIR)
+	cd $(SUITE_DIR)/sphinxcontrib_bibtex-$(SCB_VERSION) && \
+		PYTHONPATH=$(CURDIR)/tests/upstream:$(CURDIR)/_ext PORTFOLIO_SITE_CONF=$(CURDIR)/conf.py \
+		../venv/bin/python -m pytest -p no:cacheprovider -p load_portfolio test
 
 lock:
 	rm -rf $(BUILDDIR)/lock-venv

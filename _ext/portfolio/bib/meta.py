@@ -11,6 +11,9 @@ from typing import Any
 from .model import Paper
 from .vocabulary import HIGHWIRE_VENUE_TAGS
 
+#: Venue fields that name who published the work rather than what it is part of.
+PUBLISHING_BODIES = frozenset({"publisher", "organization", "institution", "school"})
+
 
 def highwire_tags(paper: Paper) -> list[tuple[str, str]]:
     """(name, content) of each ``<meta>`` tag of the paper page, empty ones left out."""
@@ -25,10 +28,12 @@ def highwire_tags(paper: Paper) -> list[tuple[str, str]]:
         )
     if paper.venue_field:
         tags.append((HIGHWIRE_VENUE_TAGS.get(paper.venue_field, "citation_publisher"), paper.venue))
+    # A book's venue is its publisher, named once.
+    publisher = paper.publisher if paper.venue_field != "publisher" else ""
     for value, tag in (
         (paper.volume, "citation_volume"),
         (paper.number, "citation_issue"),
-        (paper.publisher, "citation_publisher"),
+        (publisher, "citation_publisher"),
         (paper.doi, "citation_doi"),
     ):
         if value:
@@ -64,7 +69,10 @@ def scholarly_article(paper: Paper, url: str) -> dict[str, Any]:
     }
     if paper.year:
         data["datePublished"] = f"{paper.year}-{paper.month:02d}" if paper.month else str(paper.year)
-    if paper.venue_field:
+    if paper.venue_field in PUBLISHING_BODIES:
+        # A book, a manual, a thesis or a report: the venue is who published it.
+        data["publisher"] = {"@type": "Organization", "name": paper.venue}
+    elif paper.venue_field:
         data["isPartOf"] = {
             "@type": "PublicationIssue" if paper.venue_field == "journal" else "CreativeWork",
             "name": paper.venue,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Entry, Person
 from pybtex.richtext import String, Tag, Text
+from pybtex.scanner import PybtexSyntaxError
 
 from .vocabulary import MONTHS, without_controls
 
@@ -32,8 +33,28 @@ LIGATURES = ("--", ",,")
 def latex_text(latex: str) -> Text:
     """``Text.from_latex``, once per distinct string: venues, pages and years recur across a bibliography,
     a title is read for the list, the sort key and the meta tags, and decoding is most of the cost of
-    formatting an entry. (pybtex's rich text is never modified in place, so sharing it is safe.)"""
-    return Text.from_latex(latex)
+    formatting an entry. (pybtex's rich text is never modified in place, so sharing it is safe.)
+    Braces that pair with none (a title's ``{{...$T$...}}`` cut at its math) are left out."""
+    try:
+        return Text.from_latex(latex)
+    except PybtexSyntaxError:
+        return Text.from_latex(without_unpaired_braces(latex))
+
+
+def without_unpaired_braces(latex: str) -> str:
+    """``latex`` minus each ``{`` or ``}`` (not escaped) that closes or opens no pair."""
+    unpaired: set[int] = set()
+    opened: list[int] = []
+    for match in re.finditer(r"\\.|[{}]", latex):
+        if match.group() == "{":
+            opened.append(match.start())
+        elif match.group() == "}":
+            if opened:
+                opened.pop()
+            else:
+                unpaired.add(match.start())
+    unpaired.update(opened)
+    return "".join(char for index, char in enumerate(latex) if index not in unpaired)
 
 
 @functools.lru_cache(maxsize=65536)

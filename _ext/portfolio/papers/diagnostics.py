@@ -75,19 +75,20 @@ def find_problems(
 
 
 def share_the_parse(app: Sphinx) -> None:
-    """Give sphinxcontrib-bibtex the entries already read for the check, instead of a second parse: only
-    for one bib file that reads without a syntax error (otherwise it parses, as it always did, and
-    reports what it finds)."""
+    """Give sphinxcontrib-bibtex the entries already read for the checks, instead of a second parse: only
+    while the site's checks are on, for one bib file that reads without a syntax error (otherwise it
+    parses, as it always did, and reports what it finds)."""
     paths = seam.bib_paths(app)
-    if len(paths) != 1 or not paths[0].is_file():
+    # With the site's checks off, sphinxcontrib-bibtex reads its files itself, exactly as it does alone.
+    if len(paths) != 1 or not paths[0].is_file() or not app.config.portfolio_bib_checks:
         return
     text, reason = read_text(paths[0], app.config.bibtex_encoding)
     data, errors = lenient_parse(text)
+    # A file that is not in the configured encoding would stop sphinxcontrib-bibtex's own parse with a
+    # traceback: it gets our reading (undecodable bytes as U+FFFD, reported above) instead.
     if errors and not reason:
         state(app.env).reusable_entries = {}
         return
-    # A file that is not in the configured encoding would stop sphinxcontrib-bibtex's own parse with a
-    # traceback: it gets our reading (undecodable bytes as U+FFFD, reported above) instead.
     if seam.store_parsed_bibdata(app, paths[0], data):
         # References to the same objects: the environment stores each entry once.
         state(app.env).reusable_entries = parse.entries_by_digest(text, data)
