@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import shutil
 from pathlib import Path
@@ -11,11 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from helpers import build_site
-from sphinx.errors import ExtensionError
-from sphinx.testing.util import SphinxTestApp
 
 from portfolio.bib.vocabulary import page_name
-from portfolio.papers import seam
 
 ROOT = Path(__file__).parent / "roots" / "test-bib-faults"
 GOOD = ROOT.joinpath("refs.bib").read_text(encoding="utf-8")
@@ -207,10 +203,3 @@ def test_a_users_bibliography_named_like_ours_keeps_its_entries(project: Path, t
     text = (tmp_path / "out" / "index.html").read_text("utf-8")
     assert "A Good Paper" in text
     assert "Second" in text
-
-
-def test_a_failed_start_leaves_the_garbage_collector_on(project: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setitem(seam.VERSION_OVERRIDES, "sphinxcontrib-bibtex", "2.6.5")
-    with pytest.raises(ExtensionError, match=r"sphinxcontrib-bibtex 2\.6\.5 is installed, but seam\.py"):
-        SphinxTestApp("html", srcdir=project, builddir=tmp_path / "build")
-    assert gc.isenabled()

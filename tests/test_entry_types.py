@@ -16,7 +16,6 @@ from pybtex.database import parse_file
 from portfolio.bib.text import latex_to_plain, plain_name
 from portfolio.bib.vocabulary import HIGHWIRE_VENUE_TAGS, KNOWN_TYPES, VENUE_FIELDS
 
-
 ROOT = Path(__file__).parent / "roots" / "test-entry-types"
 
 

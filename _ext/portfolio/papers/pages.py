@@ -25,7 +25,6 @@ publication list, which is, holds every title, author and venue.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
@@ -34,34 +33,19 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 from docutils import nodes
 from docutils.utils import new_document
-from pybtex.database import Entry
 from sphinx.util import logging
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from ..bib.cache import entry_fingerprint
-from ..bib.meta import highwire_tags, scholarly_article
-from ..bib.model import paper_of
-from ..bib.parse import read_text
-from ..bib.scan import entry_lines
 from ..bib.vocabulary import page_name
 from . import seam
 from .fingerprint import package_fingerprint
 from .listing import PARALLEL_MINIMUM
 from .nodes import NodeWriter
-from .render import (
-    abstract_paragraphs,
-    author_nodes,
-    badges,
-    bibtex_block,
-    legend,
-    link_buttons,
-    title_nodes,
-    venue_line,
-)
+from .paperpage import entry_location, parts
 from .state import FULL_LIST, state
 
 if TYPE_CHECKING:
@@ -126,101 +110,6 @@ def note_paper_pages(app: Sphinx) -> None:
             continue
         taken[name.casefold()] = key
         pages[key] = f"{folder}/{name}"
-
-
-# -- A paper's own parts ---------------------------------------------------------------
-
-
-def subsection(section_id: str, title: str, body: list[nodes.Node]) -> nodes.section:
-    section = nodes.section(ids=[section_id], names=[section_id])
-    section += nodes.title("", title)
-    section.extend(body)
-    return section
-
-
-def cited_on(app: Sphinx, pagename: str, pages: tuple[tuple[str, str, str], ...]) -> nodes.Element:
-    if not pages:
-        return nodes.paragraph("", "No page of this site cites it yet.", classes=["pub-cited-on"])
-    listing = nodes.bullet_list(classes=["pub-cited-on"])
-    for docname, ref_id, title in sorted(pages, key=lambda page: page[2].casefold()):
-        uri = app.builder.get_relative_uri(pagename, docname) + f"#{ref_id}"
-        paragraph = nodes.paragraph()
-        paragraph += nodes.reference("", title, refuri=uri, internal=True)
-        listing += nodes.list_item("", paragraph)
-    return listing
-
-
-def paper_section(app: Sphinx, pagename: str, entry: Entry, citers: tuple) -> nodes.section:
-    section = nodes.section(ids=["paper"], names=["paper"], classes=["pub-paper"])
-    paper = paper_of(entry)
-    section += nodes.title("", "", *title_nodes(entry))
-    section += badges(paper)
-    section += nodes.paragraph("", "", *author_nodes(entry, truncate=False), classes=["pub-authors"])
-    if note := legend([paper]):
-        section += note
-    section += venue_line(entry)
-    if buttons := link_buttons(paper):
-        section += buttons
-    if abstract := abstract_paragraphs(paper):
-        section += subsection("abstract", "Abstract", abstract)
-    section += subsection("bibtex", "BibTeX", [bibtex_block(entry)])
-    section += subsection("cited-on", "Cited on", [cited_on(app, pagename, citers)])
-    return section
-
-
-def outline(section: nodes.section) -> str:
-    """The "On this page" items, as pydata-sphinx-theme writes them for a page's second-level headings."""
-    items = []
-    for child in section.children:
-        if isinstance(child, nodes.section):
-            items.append(
-                f'<li class="toc-h2 nav-item toc-entry"><a class="reference internal nav-link" '
-                f'href="#{child["ids"][0]}">{html.escape(child[0].astext())}</a></li>'
-            )
-    return "\n".join(items)
-
-
-def meta_tag(name: str, content: str) -> str:
-    return f'<meta content="{html.escape(content)}" name="{html.escape(name)}" />\n'
-
-
-def parts(app: Sphinx, write: NodeWriter, pagename: str, entry: Entry, citers: tuple) -> dict[str, str]:
-    """What the shell's markers stand for on this paper's page."""
-    paper = paper_of(entry)
-    tags = highwire_tags(paper)
-    description = next((content for name, content in tags if name == "description"), "")
-    head = "".join(meta_tag(name, content) for name, content in tags)
-    if "portfolio.seo" in app.extensions:
-        from ..seo import json_ld_script, site_base
-
-        base = site_base(app.config)
-        url = urljoin(base, app.builder.get_target_uri(pagename)) if base else ""
-        head += json_ld_script(scholarly_article(paper, url))
-    section = paper_section(app, pagename, entry, citers)
-    return {
-        "title": html.escape(paper.title or entry.key),
-        "head": head,
-        "description": html.escape(description),
-        "body": write(section, pagename),
-        "toc": outline(section),
-        "edit": html.escape(edit_url(app, entry.key)),
-    }
-
-
-def edit_url(app: Sphinx, key: str) -> str:
-    """The entry in ``refs.bib`` at its line, on GitHub; empty when the repository is not configured."""
-    context = app.config.html_context
-    user, repo = context.get("github_user"), context.get("github_repo")
-    location = entry_location(app, key)
-    if not (user and repo and location):
-        return ""
-    path, _, line = location.rpartition(":")
-    try:
-        source = Path(path).resolve().relative_to(Path(app.srcdir).resolve()).as_posix()
-    except ValueError:  # a bib file outside the site's folder is in no repository we know
-        return ""
-    version = context.get("github_version", "main")
-    return f"https://github.com/{user}/{repo}/blob/{version}/{context.get('doc_path', '')}{source}#L{line}"
 
 
 # -- The shell --------------------------------------------------------------------------
@@ -414,26 +303,3 @@ class Stamper:
 def count_pages_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Pages of the site written by this build (``doctree-resolved`` runs in the main process with -j)."""
     app.builder.portfolio_pages_written = getattr(app.builder, "portfolio_pages_written", 0) + 1
-
-
-# -- Where an entry is written ---------------------------------------------------------------------------
-
-
-def entry_location(app: Sphinx, key: str) -> str | None:
-    """``refs.bib:line`` of the entry, for warnings and edit links that point at what to fix."""
-    for path, keys in seam.bib_file_keys(app.env).items():
-        if key not in keys:
-            continue
-        try:
-            stamp = Path(path).stat().st_mtime_ns
-        except OSError:
-            continue
-        if (line := lines_of_entries(str(path), stamp, app.config.bibtex_encoding).get(key)) is not None:
-            return f"{path}:{line}"
-    return None
-
-
-@functools.lru_cache(maxsize=8)
-def lines_of_entries(path: str, stamp: int, encoding: str) -> dict[str, int]:
-    """Key -> line of each entry of one bib file, read once per version of the file (``stamp``)."""
-    return entry_lines(read_text(Path(path), encoding)[0])
