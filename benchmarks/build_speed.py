@@ -2,13 +2,17 @@
 
     make bench                      # N = 50, 500, 2000, 5000; 3 runs; then the real site
     .venv/bin/python benchmarks/build_speed.py --sizes 50 500 --runs 3 [--jobs auto] [--json out.json]
+    .venv/bin/python benchmarks/build_speed.py --sizes 50 2000 --baseline 068f822   # ours next to a commit
 
 For each N it writes one synthetic site in three variants that share their pages (pydata-sphinx-theme,
 MyST, ten pages citing about ten papers each, a publications page):
 
 * ``ours``: our extensions, the ``{publications}`` list and one page per paper, as on the real site;
 * ``stock``: sphinxcontrib-bibtex's ``plain`` style and one ``{bibliography}`` with ``:all:``;
-* ``floor``: the same pages without any bibliography, to measure what Sphinx itself costs.
+* ``floor``: the same pages without any bibliography, to measure what Sphinx itself costs;
+* ``baseline`` (with ``--baseline REF``): ``ours`` with the code of another commit (its ``_ext`` and the
+  bibliography extensions its ``conf.py`` loads), to compare a change with what it replaces; the real
+  site is then timed at that commit too.
 
 and times, alternating ours and stock (A B A B ...), a clean build, a no-op rebuild, a rebuild after an
 edit to one page and a rebuild after an edit to one bib entry (a cited one). Each build runs in its own
@@ -20,6 +24,7 @@ depend on the machine, so compare ratios from one run.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import random
 import shutil
@@ -248,16 +253,51 @@ PUBLICATIONS = {
 }
 
 
-def write_site(root: Path, variant: str, entries: list[tuple[str, str]], seed: int = 11) -> None:
+# Our flat one-feature extensions: the baseline loads the others of its conf.py (its bibliography code).
+FLAT = "news profile reproducible assets iconfont deferscripts lazyimages mathml rawhtml seo quickload titles"
+FLAT_EXTENSIONS = frozenset(f"portfolio.{name}" for name in FLAT.split())
+
+
+def baseline_tree(ref: str, workdir: Path) -> Path:
+    """The repository at ``ref`` (``git archive``), beside the synthetic sites."""
+    tree = workdir / f"baseline-{ref}"
+    if not tree.is_dir():
+        tree.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", ref], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def bibliography_extensions(conf: Path) -> list[str]:
+    for node in ast.parse(conf.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            getattr(target, "id", "") == "extensions" for target in node.targets
+        ):
+            names = ast.literal_eval(node.value)
+            return [name for name in names if name.startswith("portfolio.") and name not in FLAT_EXTENSIONS]
+    raise SystemExit(f"{conf}: no extensions list")
+
+
+def conf_text(variant: str, baseline: Path | None) -> str:
+    if variant != "baseline":
+        return CONF[variant] % {"ext": str(REPO / "_ext")}
+    extensions = ["myst_parser", "sphinxcontrib.bibtex", *bibliography_extensions(baseline / "conf.py")]
+    ours = CONF["ours"] % {"ext": str(baseline / "_ext")}
+    return ours.replace('["myst_parser", "sphinxcontrib.bibtex", "portfolio.papers"]', repr(extensions))
+
+
+def write_site(
+    root: Path, variant: str, entries: list[tuple[str, str]], seed: int = 11, baseline: Path | None = None
+) -> None:
     rng = random.Random(seed)
     root.mkdir(parents=True)
-    (root / "conf.py").write_text(CONF[variant] % {"ext": str(REPO / "_ext")}, encoding="utf-8")
+    (root / "conf.py").write_text(conf_text(variant, baseline), encoding="utf-8")
     if variant != "floor":
         (root / "refs.bib").write_text("\n".join(text for _, text in entries), encoding="utf-8")
     keys = [key for key, _ in entries]
     toc = "\n".join(f"page{number}" for number in range(PAGES))
     (root / "index.md").write_text(f"# Bench\n\n```{{toctree}}\n{toc}\npublications\n```\n", encoding="utf-8")
-    (root / "publications.md").write_text(PUBLICATIONS[variant], encoding="utf-8")
+    (root / "publications.md").write_text(PUBLICATIONS.get(variant, PUBLICATIONS["ours"]), encoding="utf-8")
     for number in range(PAGES):
         paragraphs = []
         for cited in rng.sample(keys, min(CITES_PER_PAGE, len(keys))):
@@ -335,27 +375,28 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def bench_size(size: int, runs: int, jobs: str | None, workdir: Path) -> dict:
+def bench_size(size: int, runs: int, jobs: str | None, workdir: Path, baseline: Path | None = None) -> dict:
     entries = bib_entries(size)
     cited_key = next(key for key, _ in entries)
     sites = {}
-    for variant in ("ours", "stock", "floor"):
+    variants = ("ours", "baseline", "stock", "floor") if baseline else ("ours", "stock", "floor")
+    for variant in variants:
         sites[variant] = workdir / f"n{size}-{variant}"
-        write_site(sites[variant], variant, entries)
+        write_site(sites[variant], variant, entries, baseline=baseline)
     # The first page cites a random sample: make sure the edited entry is one of the cited ones.
-    for variant in ("ours", "stock"):
+    for variant in (name for name in variants if name != "floor"):
         page = sites[variant] / "page0.md"
         page.write_text(page.read_text(encoding="utf-8") + f"\nEdited later {{cite:p}}`{cited_key}`.\n")
     times: dict[str, dict[str, list[float]]] = {v: {s: [] for s in SCENARIOS} for v in sites}
     peaks: dict[str, list[float]] = {v: [] for v in sites}
     for run in range(runs):
-        for variant in ("ours", "stock", "floor"):
+        for variant in variants:
             measured = scenarios(sites[variant], variant, cited_key, run, jobs)
             for scenario, measure in measured.items():
                 times[variant][scenario].append(measure.seconds)
             peaks[variant].append(measured["clean"].peak_mb)
             print(
-                f"  N={size} run {run + 1} {variant:5} "
+                f"  N={size} run {run + 1} {variant:8} "
                 + "  ".join(f"{name} {measure.seconds:6.2f}s" for name, measure in measured.items()),
                 flush=True,
             )
@@ -369,21 +410,28 @@ def bench_size(size: int, runs: int, jobs: str | None, workdir: Path) -> dict:
     }
 
 
-def real_site(runs: int, workdir: Path) -> dict[str, float]:
-    """Clean, no-op and one-page rebuild of the real site (a copy, so the checkout is untouched)."""
-    copy = workdir / "real-site"
-    shutil.copytree(
-        REPO, copy, ignore=shutil.ignore_patterns("_build", ".venv", ".git", "tests", "__pycache__")
-    )
-    times: dict[str, list[float]] = {"clean": [], "no-op": [], "edit page": []}
+def real_site(runs: int, workdir: Path, baseline: Path | None = None) -> dict[str, dict[str, float]]:
+    """Clean, no-op and one-page rebuild of the real site (a copy, so the checkout is untouched), and of
+    the baseline's, alternating."""
+    trees = {"ours": REPO, **({"baseline": baseline} if baseline else {})}
+    copies = {}
+    for name, tree in trees.items():
+        copies[name] = workdir / f"real-site-{name}"
+        shutil.copytree(
+            tree,
+            copies[name],
+            ignore=shutil.ignore_patterns("_build", ".venv", ".git", "tests", "__pycache__"),
+        )
+    times = {name: {"clean": [], "no-op": [], "edit page": []} for name in copies}
     for run in range(runs):
-        shutil.rmtree(copy / "_build", ignore_errors=True)
-        times["clean"].append(build(copy, None).seconds)
-        times["no-op"].append(build(copy, None).seconds)
-        research = copy / "research" / "index.md"
-        research.write_text(research.read_text(encoding="utf-8") + f"\n% edit {run}\n", encoding="utf-8")
-        times["edit page"].append(build(copy, None).seconds)
-    return {scenario: median(values) for scenario, values in times.items()}
+        for name, copy in copies.items():
+            shutil.rmtree(copy / "_build", ignore_errors=True)
+            times[name]["clean"].append(build(copy, None).seconds)
+            times[name]["no-op"].append(build(copy, None).seconds)
+            research = copy / "research" / "index.md"
+            research.write_text(research.read_text(encoding="utf-8") + f"\n% edit {run}\n", encoding="utf-8")
+            times[name]["edit page"].append(build(copy, None).seconds)
+    return {name: {scenario: median(values) for scenario, values in by.items()} for name, by in times.items()}
 
 
 def print_table(results: list[dict]) -> None:
@@ -414,6 +462,16 @@ def print_table(results: list[dict]) -> None:
             f"| {result['size']} | {floor:.2f} | {seconds['ours']['no-op'] / floor:.2f} | "
             f"{seconds['stock']['no-op'] / floor:.2f} | {peak['ours']:.0f} | {peak['stock']:.0f} |"
         )
+    if all("baseline" in result["median_seconds"] for result in results):
+        print("\n| entries | scenario | ours (s) | baseline (s) | ours/baseline |")
+        print("|---|---|---|---|---|")
+        for result in results:
+            ours, base = result["median_seconds"]["ours"], result["median_seconds"]["baseline"]
+            for scenario in SCENARIOS:
+                print(
+                    f"| {result['size']} | {scenario} | {ours[scenario]:.2f} | {base[scenario]:.2f} | "
+                    f"{ours[scenario] / base[scenario]:.2f} |"
+                )
     if len(results) > 1:
         first, last = results[0], results[-1]
         for variant in ("ours", "stock"):
@@ -436,26 +494,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", type=Path, default=None, help="write the synthetic sites here and keep them"
     )
+    parser.add_argument("--baseline", default=None, help="a git ref whose code to time next to ours")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         workdir = args.keep or Path(temporary)
         workdir.mkdir(parents=True, exist_ok=True)
+        baseline = baseline_tree(args.baseline, workdir) if args.baseline else None
         results = []
         for size in args.sizes:
             print(f"N = {size}", flush=True)
-            results.append(bench_size(size, args.runs, args.jobs, workdir))
+            results.append(bench_size(size, args.runs, args.jobs, workdir, baseline))
         if results:
             print_table(results)
         report: dict = {"jobs": args.jobs, "runs": args.runs, "sizes": results}
         if not args.no_real_site:
-            report["real_site"] = real_site(args.runs, workdir)
-            print(
-                "\nreal site: "
-                + ", ".join(
-                    f"{scenario} {seconds:.2f} s" for scenario, seconds in report["real_site"].items()
+            report["real_site"] = real_site(args.runs, workdir, baseline)
+            for name, timings in report["real_site"].items():
+                print(
+                    f"\nreal site ({name}): "
+                    + ", ".join(f"{scenario} {seconds:.2f} s" for scenario, seconds in timings.items())
                 )
-            )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"wrote {args.json}")

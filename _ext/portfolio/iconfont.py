@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
+from .papers.seam import THEME_FONT_DIR as FONT_DIR
+from .papers.seam import THEME_STYLESHEET
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
-THEME_STYLESHEET = Path("_static", "styles", "pydata-sphinx-theme.css")
-FONT_DIR = Path("_static", "vendor", "fontawesome", "webfonts")
 CACHE_DIR_NAME = "portfolio-iconfont"
 #: Part of the cache key: bump it when subset_font changes what it writes.
 SUBSET_VERSION = b"2"

@@ -129,7 +129,8 @@ PROTECTED_MATH = re.compile(r"\{\s*(?<!\\)\$([^{}]+?)(?<!\\)\$\s*\}")
 
 
 def latex_with_math(latex: str) -> Text:
-    """Rich text of a LaTeX field whose ``$...$`` parts stay TeX, in a ``math`` tag (typeset by MathJax)."""
+    """Rich text of a LaTeX field whose ``$...$`` parts stay TeX, in a ``math`` tag (written as MathML by
+    ``portfolio.mathml``)."""
     # "{$\\ell_1$}" protects the math's case; the braces must not be split from each other.
     latex = PROTECTED_MATH.sub(r"$\1$", without_controls(latex))
     parts: list = []

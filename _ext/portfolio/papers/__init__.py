@@ -11,6 +11,9 @@ It sets up sphinxcontrib-bibtex and adds, on top of the pure core (``portfolio.b
   ``fingerprint``);
 * every use of another library's internals, behind a version guard (``seam``).
 
+It also sets up ``portfolio.titles`` (pages showing a changed title are rewritten) and
+``portfolio.quickload`` (the environment is loaded with the garbage collector paused).
+
 The timeline of one build, with the priorities below (sphinxcontrib-bibtex's handlers run at the
 default, 500)::
 

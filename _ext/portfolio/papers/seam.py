@@ -289,7 +289,11 @@ def git_date(env: BuildEnvironment, docname: str) -> int | None:
 
 
 # -- pydata-sphinx-theme 0.24 ----------------------------------------------------------------------------
-# pydata_sphinx_theme/edit_this_page.py: the context's get_edit_provider_and_url() -> (provider, url).
+# pydata_sphinx_theme/edit_this_page.py: the context's get_edit_provider_and_url() -> (provider, url);
+# theme/pydata_sphinx_theme/static/: where the built site holds its stylesheet and Font Awesome's fonts.
+
+THEME_STYLESHEET = Path("_static", "styles", "pydata-sphinx-theme.css")
+THEME_FONT_DIR = Path("_static", "vendor", "fontawesome", "webfonts")
 
 
 def set_edit_link(context: dict, url: str) -> None:
