@@ -142,8 +142,9 @@ def test_a_rebuild_renders_only_the_list_items_of_changed_entries(project: Path,
 
 
 def test_the_bib_file_is_parsed_once_per_version(project: Path, monkeypatch) -> None:
-    """bibcheck's lenient parse (for the syntax check and the linter) is the data sphinxcontrib-bibtex
-    uses: one parse of refs.bib when it changed (of the changed entry only), none when it did not."""
+    """The lenient parse of portfolio.bib.parse (for the syntax check and the lint) is the data
+    sphinxcontrib-bibtex uses: one parse of refs.bib when it changed (of the changed entry only), none
+    when it did not."""
     from pybtex.database.input.bibtex import Parser
 
     from portfolio.bib import parse as bibcheck

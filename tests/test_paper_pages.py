@@ -1,4 +1,4 @@
-"""Paper pages written from one rendering of the theme (portfolio.paperpages): they are pages of the site
+"""Paper pages written from one rendering of the theme (portfolio.papers.pages): they are pages of the site
 like the others (navbar, breadcrumbs, outline, head tags), and a rebuild writes only those that changed."""
 
 from __future__ import annotations

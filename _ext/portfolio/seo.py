@@ -78,7 +78,7 @@ def sitemap(app: Sphinx, base: str) -> str:
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    # Paper pages (portfolio.paperpages) are pages of the site, though not documents of Sphinx's.
+    # Paper pages (portfolio.papers.pages) are pages of the site, though not documents of Sphinx's.
     for docname in sorted(app.env.found_docs | set(state(app.env).pages.values())):
         if docname in excluded:
             continue

@@ -136,7 +136,7 @@ def lint_text(
         first_line_of_key[folded] = raw.line
         entry = parsed.get(raw.key)
         if entry is None:
-            continue  # a syntax error inside it, reported by bibcheck
+            continue  # a syntax error inside it, reported by syntax_problems
         problems.extend(
             Problem(path, line, subtype, message)
             for line, subtype, message in check_entry(raw, entry, owner_keys, owner_names, this_year)

@@ -71,7 +71,7 @@ def _scan_fields(text: str, position: int, entry: RawEntry) -> int:
     while True:
         match = FIELD_START.match(text, position)
         if not match:
-            # The end of the entry (or a syntax error, which bibcheck reports).
+            # The end of the entry (or a syntax error, which the syntax check reports).
             end = re.compile(r"\s*[})]").match(text, position)
             return end.end() if end else position + 1
         name = match.group(1).lower()
