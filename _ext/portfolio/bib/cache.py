@@ -20,8 +20,8 @@ T = TypeVar("T")
 
 #: (piece, entry fingerprint, style settings) -> formatted piece; None: compute every time.
 FORMAT_CACHE: dict[tuple, object] | None = None
-#: Pieces of the publication list and the paper pages: those keep their own rendered HTML between builds,
-#: so these are kept for one build only (the list and the paper pages share them), not stored with the
+#: Pieces of the publication list and the paper pages (and the paper model, ``paper:<selected field>``):
+#: those keep their own rendered HTML between builds, so these are kept for one build only (the list and the paper pages share them), not stored with the
 #: environment, which every build loads.
 PAGE_PIECES = frozenset({"title", "authors", "venue", "abstract", "paper"})
 PAGE_CACHE: dict[tuple, object] | None = None
@@ -47,7 +47,7 @@ def entry_fingerprint(entry: Entry) -> str:
 
 def cached(piece: str, entry: Entry, compute: Callable[[], T]) -> T:
     """``compute()``, or what it gave for an entry with the same content and the same style settings."""
-    store = PAGE_CACHE if piece in PAGE_PIECES else FORMAT_CACHE
+    store = PAGE_CACHE if piece.partition(":")[0] in PAGE_PIECES else FORMAT_CACHE
     if store is None:
         return compute()
     key = (piece, entry_fingerprint(entry), *SETTINGS[0])

@@ -82,6 +82,8 @@ def share_the_parse(app: Sphinx) -> None:
     # With the site's checks off, sphinxcontrib-bibtex reads its files itself, exactly as it does alone.
     if len(paths) != 1 or not paths[0].is_file() or not app.config.portfolio_bib_checks:
         return
+    if not seam.bibdata_is_outdated(app, paths):
+        return  # it keeps what it stored: nothing to read
     text, reason = read_text(paths[0], app.config.bibtex_encoding)
     data, errors = lenient_parse(text)
     # A file that is not in the configured encoding would stop sphinxcontrib-bibtex's own parse with a
@@ -89,9 +91,9 @@ def share_the_parse(app: Sphinx) -> None:
     if errors and not reason:
         state(app.env).reusable_entries = {}
         return
-    if seam.store_parsed_bibdata(app, paths[0], data):
-        # References to the same objects: the environment stores each entry once.
-        state(app.env).reusable_entries = parse.entries_by_digest(text, data)
+    seam.store_parsed_bibdata(app, paths[0], data)
+    # References to the same objects: the environment stores each entry once.
+    state(app.env).reusable_entries = parse.entries_by_digest(text, data)
 
 
 def share_equal_values(app: Sphinx) -> None:

@@ -81,22 +81,26 @@ def bib_file_keys(env: BuildEnvironment) -> dict[Path, list[str]]:
     return {path: list(bibfile.keys) for path, bibfile in cite_domain(env).bibdata.bibfiles.items()}
 
 
-def store_parsed_bibdata(app: Sphinx, path: Path, data: BibliographyData) -> bool:
+def bibdata_is_outdated(app: Sphinx, paths: list[Path]) -> bool:
+    """Whether sphinxcontrib-bibtex will parse the bib files in this build."""
+    from sphinxcontrib.bibtex.bibfile import is_bibdata_outdated
+
+    return is_bibdata_outdated(cite_domain(app.env).bibdata, paths, app.config.bibtex_encoding)
+
+
+def store_parsed_bibdata(app: Sphinx, path: Path, data: BibliographyData) -> None:
     """Give sphinxcontrib-bibtex the entries we parsed for the checks, as the data it stores, so that its
     handler (which parses only when its stored data is out of date) keeps them instead of parsing again.
-    Only when it would parse now; True when stored."""
-    from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime, is_bibdata_outdated
+    Only when it would parse now (:func:`bibdata_is_outdated`)."""
+    from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
     domain = cite_domain(app.env)
     encoding = app.config.bibtex_encoding
-    if not is_bibdata_outdated(domain.bibdata, [path], encoding):
-        return False
     domain.data["bibdata"] = BibData(
         encoding=encoding,
         bibfiles={path: BibFile(mtime=get_mtime(path), keys=dict.fromkeys(data.entries.keys()))},
         data=data,
     )
-    return True
 
 
 def register_list_bibliography(
