@@ -20,9 +20,9 @@ T = TypeVar("T")
 
 #: (piece, entry fingerprint, style settings) -> formatted piece; None: compute every time.
 FORMAT_CACHE: dict[tuple, object] | None = None
-#: Pieces of the publication list and the paper pages (and the paper model, ``paper:<selected field>``):
-#: those keep their own rendered HTML between builds, so these are kept for one build only (the list and the paper pages share them), not stored with the
-#: environment, which every build loads.
+#: Pieces of the publication list and the paper pages, and the paper model (``paper:<selected field>``):
+#: the list and the pages keep their own HTML between builds, so these are kept for one build only (the
+#: list and the paper pages share them), not stored with the environment, which every build loads.
 PAGE_PIECES = frozenset({"title", "authors", "venue", "abstract", "paper"})
 PAGE_CACHE: dict[tuple, object] | None = None
 #: The style settings every cached piece depends on: (owner names, author limit); set by the style.

@@ -26,9 +26,9 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from ..bib.cache import entry_fingerprint
-from ..bib.model import paper_of
 from ..bib.style import LABELS_STYLE_NAME, STYLE_NAME, NewestFirstSortingStyle, PortfolioStyle
 from ..bib.text import entry_year
+from ..bib.vocabulary import is_true
 from . import seam
 from .fingerprint import package_fingerprint
 from .nodes import NodeWriter, export_link, paper_link, rendered_html
@@ -193,7 +193,7 @@ class PublicationList(SphinxDirective):
         items = ListItems(self.env, f"{self.env.docname}:{self.lineno}", anchor=not selected)
         if selected:
             field_name = self.config.portfolio_selected_field
-            entries = [entry for entry in entries if paper_of(entry, field_name).selected]
+            entries = [entry for entry in entries if is_true(entry.fields.get(field_name, ""))]
             listing = nodes.bullet_list(classes=["pub-list", "pub-selected"])
             items.prepare(entries)
             listing.extend(items.render(entry) for entry in entries)
@@ -201,7 +201,7 @@ class PublicationList(SphinxDirective):
             return [listing]
 
         result: list[Node] = [nodes.container(classes=["pub-controls"])]
-        if note := legend(paper_of(entry) for entry in entries):
+        if note := legend(entries):
             result.append(note)
         if self.config.portfolio_export_path:
             result.append(self.downloads())

@@ -62,7 +62,7 @@ def paper_section(app: Sphinx, pagename: str, entry: Entry, citers: tuple) -> no
     section += nodes.title("", "", *title_nodes(entry))
     section += badges(paper)
     section += nodes.paragraph("", "", *author_nodes(entry, truncate=False), classes=["pub-authors"])
-    if note := legend([paper]):
+    if note := legend([entry]):
         section += note
     section += venue_line(entry)
     if buttons := link_buttons(paper):

@@ -12,7 +12,7 @@ from pybtex.database import Entry
 from pybtex_docutils import Backend as DocutilsBackend
 
 from ..bib.export import format_bibtex
-from ..bib.model import Paper, paper_of
+from ..bib.model import Paper, marks_used, paper_of
 from ..bib.style import PortfolioStyle
 from ..bib.vocabulary import MARKS
 from .nodes import bibtex_code, details, doc_link, summary
@@ -128,8 +128,10 @@ def entry_item(entry: Entry, paper_docname: str | None, anchor: bool) -> nodes.l
     return item
 
 
-def legend(papers: Iterable[Paper]) -> nodes.paragraph | None:
-    used = set().union(*(paper.marks for paper in papers))
+def legend(entries: Iterable[Entry]) -> nodes.paragraph | None:
+    """What the marks used by ``entries`` mean (read from their fields: a list of thousands of entries is
+    re-read whenever one changes, and making each one's model would cost more than its kept item)."""
+    used = set().union(*(marks_used(entry) for entry in entries))
     if not used:
         return None
     text = "; ".join(f"{mark} {meaning}" for _, mark, meaning in MARKS if mark in used)
