@@ -15,12 +15,13 @@ number of documents). With thousands of papers that was most of the build. Here:
   doctrees), so a rebuild that changed nothing renders no paper and writes no file; a paper gone from
   ``refs.bib`` has its page deleted.
 
-What a paper page holds: title, badges, all authors, legend, venue, link buttons, abstract, BibTeX with a
-copy button, "Cited on" (each citing page once, linked to its first citation of the paper), Google
-Scholar's ``citation_*`` tags, a description, Open Graph tags (sphinxext-opengraph's, from the shell) and
-schema.org JSON-LD (with ``portfolio.seo``); breadcrumbs Home › Publications › paper; "Edit on GitHub"
-opens the entry in ``refs.bib`` at its line. Paper pages are not in Sphinx's search index: the
-publication list, which is, holds every title, author and venue.
+What a paper page holds of its own is made in ``paperpage``: title, badges, all authors, legend, venue,
+link buttons, abstract, BibTeX with a copy button, "Cited on" (each citing page once, linked to its first
+citation of the paper), Google Scholar's ``citation_*`` tags, a description and schema.org JSON-LD (with
+``portfolio.seo``); the shell brings Open Graph tags (sphinxext-opengraph's) and the breadcrumbs Home ›
+Publications › paper; "Edit on GitHub" opens the entry in ``refs.bib`` at its line. A page is named after
+its key, or a safe name made from it (``bib.vocabulary.page_name``). Paper pages are not in Sphinx's
+search index: the publication list, which is, holds every title, author and venue.
 """
 
 from __future__ import annotations
