@@ -90,3 +90,24 @@ def test_a_failed_start_leaves_the_garbage_collector_running(tmp_path: Path) -> 
 
 def test_the_installed_versions_pass_the_guard() -> None:
     seam.check_versions()
+
+
+def test_the_core_imports_neither_sphinx_nor_docutils() -> None:
+    """portfolio.bib is BibTeX as data: every module of it loads without Sphinx or docutils."""
+    import subprocess
+
+    modules = sorted(path.stem for path in (REPO / "_ext" / "portfolio" / "bib").glob("*.py"))
+    code = (
+        "import importlib, sys\n"
+        f"for name in {[name for name in modules if name != '__main__']!r}:\n"
+        "    importlib.import_module(f'portfolio.bib.{name}')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(('sphinx', 'docutils'))}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(REPO / "_ext")},
+    )
+    assert result.stdout.strip() == "[]"
