@@ -337,9 +337,11 @@ def check_texts(
 
 
 def check_files(
-    paths: list[Path], owner_names: Iterable[str] = (), encoding: str = "utf-8-sig"
+    paths: list[Path], owner_names: Iterable[str] = (), encoding: str = "utf-8-sig", lint: bool = True
 ) -> list[Problem]:
-    """``check_texts`` of files; a file that cannot be read, or not as ``encoding``, is a problem too."""
+    """``check_texts`` of files; a file that cannot be read, or not as ``encoding``, is a problem too.
+    Without ``lint``, BibTeX's own problems only: syntax, encoding, and pybtex's data errors (a repeated
+    key, which the lint would name with both lines)."""
     texts, problems = [], []
     for path in paths:
         text, reason = read_text(path, encoding)
@@ -347,7 +349,12 @@ def check_files(
             problems.append(Problem(path, line_of(reason), "bib_encoding" if text else SYNTAX, reason))
         if text:
             texts.append((path, text))
-    return problems + check_texts(texts, owner_names)
+    found = check_texts(texts, owner_names)
+    if not lint:
+        for path, text in texts:
+            problems += [Problem(path, 0, "bibtex_data", message) for message in data_errors(text)]
+        found = [problem for problem in found if problem.subtype == SYNTAX]
+    return problems + found
 
 
 def line_of(reason: str) -> int:

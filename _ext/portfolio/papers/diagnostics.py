@@ -18,7 +18,7 @@ import pybtex.errors
 from sphinx.util import logging
 
 from ..bib import parse
-from ..bib.check import SYNTAX, Problem, check_texts, data_errors, line_of
+from ..bib.check import Problem, check_files
 from ..bib.parse import lenient_parse, read_text
 from . import seam
 from .fingerprint import digest_of_files
@@ -57,20 +57,8 @@ def find_problems(
     paths, encoding: str, owner_names: tuple[str, ...], lint: bool
 ) -> tuple[list[Problem], bool]:
     """The problems to report, and whether pybtex objects to anything (then it must read leniently)."""
-    texts, problems = [], []
-    for path in paths:
-        text, reason = read_text(path, encoding)
-        if reason:
-            problems.append(Problem(path, line_of(reason), "bib_encoding" if text else SYNTAX, reason))
-        texts.append((path, text))
-    found = check_texts(texts, owner_names if lint else ())
-    if not lint:
-        found = [problem for problem in found if problem.subtype == SYNTAX]
-        # pybtex's own data errors (a repeated key), which the lint would have named with both lines.
-        for path, text in texts:
-            problems += [Problem(path, 0, "bibtex_data", message) for message in data_errors(text)]
-    problems += found
-    lenient = bool(problems) or any(lenient_parse(text)[1] for _, text in texts)
+    problems = check_files(paths, owner_names, encoding, lint=lint)
+    lenient = bool(problems) or any(lenient_parse(read_text(path, encoding)[0])[1] for path in paths)
     return problems, lenient
 
 

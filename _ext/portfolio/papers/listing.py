@@ -31,7 +31,7 @@ from ..bib.text import entry_year
 from ..bib.vocabulary import is_true
 from . import seam
 from .fingerprint import package_fingerprint
-from .nodes import NodeWriter, export_link, paper_link, rendered_html
+from .nodes import NodeWriter, export_link, link_placeholder, paper_link, rendered_html
 from .render import entry_item, legend
 from .state import ALL_ENTRIES, FULL_LIST, state
 
@@ -140,10 +140,7 @@ class ListItems:
             child.astext() for child in item.children if "pub-bibtex" not in child.get("classes", ())
         )
         for placeholder in list(item.findall(paper_link)):
-            uri = builder.get_relative_uri(docname, placeholder["docname"])
-            placeholder.replace_self(
-                nodes.reference("", "", *placeholder.children, refuri=uri, internal=True)
-            )
+            link_placeholder(placeholder, builder.get_relative_uri(docname, placeholder["docname"]))
         if self.writer is None:
             self.writer = NodeWriter(builder)
         return self.writer(item, docname), search_text

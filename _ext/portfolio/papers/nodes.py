@@ -47,6 +47,11 @@ def doc_link(docname: str, content: Sequence[Node]) -> paper_link:
     return paper_link("", "", *content, docname=docname)
 
 
+def link_placeholder(placeholder: paper_link, uri: str) -> None:
+    """Replace the placeholder by a link to ``uri`` around the same rich content."""
+    placeholder.replace_self(nodes.reference("", "", *placeholder.children, refuri=uri, internal=True))
+
+
 def visit_details_html(self: HTML5Translator, node: Element) -> None:
     self.body.append(self.starttag(node, "details"))
 

@@ -21,7 +21,7 @@ from ..bib.cache import entry_fingerprint
 from . import seam
 from .fingerprint import package_fingerprint
 from .listing import is_our_bibliography
-from .nodes import export_link, paper_link
+from .nodes import export_link, link_placeholder, paper_link
 from .state import ALL_ENTRIES, state
 
 if TYPE_CHECKING:
@@ -139,8 +139,7 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
             )
             placeholder.replace_self(placeholder.children)
             continue
-        uri = builder.get_relative_uri(docname, target)
-        placeholder.replace_self(nodes.reference("", "", *placeholder.children, refuri=uri, internal=True))
+        link_placeholder(placeholder, builder.get_relative_uri(docname, target))
     for placeholder in list(doctree.findall(export_link)):
         uri = relative_uri(builder.get_target_uri(docname), placeholder["path"])
         placeholder.replace_self(
