@@ -62,6 +62,7 @@ linkcheck: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/build_speed.py $(BENCHOPTS)

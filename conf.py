@@ -22,7 +22,6 @@ extensions = [
     "sphinx_design",
     "sphinx_copybutton",
     "sphinx_last_updated_by_git",
-    "sphinxext.opengraph",
     "notfound.extension",
     "sphinxcontrib.bibtex",
     # The bibliography: style, {publications}, paper pages, downloads, bib checks (see its docstring).
@@ -37,6 +36,7 @@ extensions = [
     "portfolio.mathml",
     "portfolio.rawhtml",
     "portfolio.seo",
+    "portfolio.opengraph",
 ]
 # Only the site's pages are sources: not the repository's own documents, tests or tool caches.
 exclude_patterns = [
@@ -125,11 +125,8 @@ linkcheck_ignore = [
 linkcheck_anchors_ignore_for_url = [r"https://github\.com/.*"]
 
 # -- Search engines and link previews ------------------------------------------
-ogp_site_url = html_baseurl
-ogp_image = "_static/og-card.png"
-ogp_image_alt = "Kun Zhou: postdoctoral researcher at UC San Diego"
-ogp_social_cards = {"enable": False}
-ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
+portfolio_card_image = "_static/og-card.png"
+portfolio_card_image_alt = "Kun Zhou: postdoctoral researcher at UC San Diego"
 # The 404 page links its styles and scripts absolutely, so it works at any depth.
 notfound_urls_prefix = urlparse(html_baseurl).path
 # schema.org Person on the home page (JSON-LD); sameAs also takes the https profile links.

@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from helpers import REPO, SiteBuild, build_site
 from test_rebuilds import assert_edit_rebuilds_like_a_clean_build, assert_same_output
 
@@ -152,10 +154,11 @@ def test_the_installed_packages_are_the_pinned_ones() -> None:
     pins = {}
     for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            name, _, version = line.partition("==")
-            pins[name.lower().replace("_", "-")] = version
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate():
+                pins[canonicalize_name(requirement.name)] = str(requirement.specifier).removeprefix("==")
     installed = {
-        dist.metadata["Name"].lower().replace("_", "-"): dist.version for dist in metadata.distributions()
+        canonicalize_name(dist.metadata["Name"]): dist.version for dist in metadata.distributions()
     }
     mismatched = {
         name: (version, installed.get(name))

@@ -34,9 +34,8 @@ def canonical(name: str) -> str:
 
 def pins() -> dict[str, str]:
     lines = (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    return {
-        canonical(name): version for name, _, version in (line.partition("==") for line in lines) if version
-    }
+    requirements = [Requirement(line) for line in lines if line and not line.startswith("#")]
+    return {canonical(req.name): str(req.specifier).removeprefix("==") for req in requirements}
 
 
 def test_the_guarded_ranges_are_the_declared_ones_and_the_pins_meet_them() -> None:

@@ -1,11 +1,11 @@
 """News as data: ``news.yaml`` feeds the home page, the News page and an Atom feed.
 
 Each item is a date (``2025-11`` or ``2025-11-12``), a line of MyST text (links and bold allowed) and,
-optionally, ``paper: <bib key>`` and a stable ``id``. ``{news}`` lists the items newest first (``:limit: 3``
-for the home page, ``:by-year:`` for the News page); items dated after the build date are kept back until
-then. The feed (``portfolio_news_feed``, Atom 1.0, absolute URLs from ``html_baseurl``) is written at
-the end of an HTML build and linked from every page's ``<head>``.
-A malformed item is a warning naming ``news.yaml`` and the line.
+optionally, ``paper:`` (a bib key, or a list of them: the item links to their pages) and a stable ``id``.
+``{news}`` lists the items newest first (``:limit: 3`` for the home page, ``:by-year:`` for the News page);
+items dated after the build date are kept back until then. The feed (``portfolio_news_feed``, Atom 1.0,
+absolute URLs from ``html_baseurl``) is written at the end of an HTML build and linked from every page's
+``<head>``. A malformed item is a warning naming ``news.yaml`` and the line.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import options
+from .bib.model import paper_of
 from .papers.listing import paper_docname
 from .papers.nodes import doc_link, export_link
+from .papers.seam import bib_data
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -46,7 +48,7 @@ class NewsItem:
     date: dt.date
     precision: str  # "month" or "day"
     text: str
-    paper: str
+    papers: tuple[str, ...]  # bib keys of the papers it announces
     item_id: str
     line: int
 
@@ -100,6 +102,14 @@ def read_news(text: str) -> tuple[list[NewsItem], list[NewsProblem]]:
             problems.append(NewsProblem(line, "an item must have 'date:' and 'text:'"))
             continue
         fields = {key.value: (value.value, value.start_mark.line + 1) for key, value in node.value}
+        papers, paper_line = fields.get("paper", ([], line))
+        if isinstance(papers, str):
+            papers = [papers]
+        elif not all(isinstance(paper, yaml.ScalarNode) for paper in papers):
+            problems.append(NewsProblem(paper_line, "paper: write a bib key, or a list of bib keys"))
+            papers = []
+        else:
+            papers = [paper.value for paper in papers]
         unknown = sorted(set(fields) - KNOWN_FIELDS)
         if unknown:
             problems.append(
@@ -134,7 +144,9 @@ def read_news(text: str) -> tuple[list[NewsItem], list[NewsProblem]]:
             continue
         seen_ids[item_id] = line
         items.append(
-            NewsItem(date, precision, text, str(fields.get("paper", ("", line))[0]).strip(), item_id, line)
+            NewsItem(
+                date, precision, text, tuple(key.strip() for key in papers if key.strip()), item_id, line
+            )
         )
     return items, problems
 
@@ -229,22 +241,45 @@ class News(SphinxDirective):
             for parsed in self.parse_text_to_nodes(item.text):
                 paragraph.extend(parsed.children if isinstance(parsed, nodes.paragraph) else [parsed])
             self.escape_raw_html(paragraph, item)
-            if item.paper:
-                docname = paper_docname(self.env, item.paper)
-                if docname is None:
-                    logger.warning(
-                        "news item links to the paper %r, which has no page (is the key in refs.bib?)",
-                        item.paper,
-                        location=f"{news_path(self.env)}:{item.line}",
-                        type="portfolio",
-                        subtype="news",
-                    )
+            if links := self.paper_links(item):
+                paragraph += nodes.Text(" (")
+                if len(links) == 1:
+                    paragraph += doc_link(links[0][0], [nodes.Text("paper")])
                 else:
-                    paragraph += nodes.Text(" ")
-                    paragraph += doc_link(docname, [nodes.Text("(paper)")])
+                    paragraph += nodes.Text("papers: ")
+                    for index, (docname, title) in enumerate(links):
+                        if index:
+                            paragraph += nodes.Text("; ")
+                        paragraph += doc_link(docname, [nodes.Text(title)])
+                paragraph += nodes.Text(")")
             entry += paragraph
             listing += entry
         return listing
+
+    def paper_links(self, item: NewsItem) -> list[tuple[str, str]]:
+        """(docname, title) of each paper page the item links to; a key without a page is a warning."""
+        links = []
+        for key in item.papers:
+            docname = paper_docname(self.env, key)
+            if docname is None:
+                logger.warning(
+                    "news item links to the paper %r, which has no page (is the key in refs.bib?)",
+                    key,
+                    location=f"{news_path(self.env)}:{item.line}",
+                    type="portfolio",
+                    subtype="news",
+                )
+            else:
+                links.append((docname, paper_title(self.env, key)))
+        if len(links) > 1:  # the titles are shown: a retitled entry must re-read this page
+            for path in self.config.bibtex_bibfiles:
+                self.env.note_dependency(path)
+        return links
+
+
+def paper_title(env: BuildEnvironment, key: str) -> str:
+    entry = bib_data(env).entries.get(key)
+    return (paper_of(entry).title if entry is not None else "") or key
 
 
 def news_pages(env: BuildEnvironment) -> set[str]:
@@ -297,7 +332,9 @@ def plain_text(text: str) -> str:
     return " ".join(re.sub(r"<[^>]*>", "", without_links).replace("**", "").replace("*", "").split())
 
 
-def atom_feed(items: list[NewsItem], config) -> str:
+def atom_feed(items: list[NewsItem], config, papers: dict[str, tuple[str, str]] | None = None) -> str:
+    """The Atom feed; ``papers`` maps a bib key to its page's path and the paper's title."""
+    papers = papers or {}
     base = site_url(config)
     page = urljoin(base, config.portfolio_news_page + ".html")
     feed_url = urljoin(base, config.portfolio_news_feed)
@@ -315,6 +352,7 @@ def atom_feed(items: list[NewsItem], config) -> str:
     ]
     for item in items:
         stamp = f"{item.date.isoformat()}T00:00:00Z"
+        content = inline_html(item.text, base) + feed_paper_links(item, papers, base)
         lines += [
             "  <entry>",
             f"    <id>tag:{host},{item.date.isoformat()}:news/{escape(item.item_id)}</id>",
@@ -322,18 +360,34 @@ def atom_feed(items: list[NewsItem], config) -> str:
             f"    <updated>{stamp}</updated>",
             f"    <published>{stamp}</published>",
             f'    <link rel="alternate" type="text/html" href={quoteattr(page + "#news-" + item.item_id)}/>',
-            f'    <content type="html">{escape(inline_html(item.text, base))}</content>',
+            f'    <content type="html">{escape(content)}</content>',
             "  </entry>",
         ]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
 
 
+def feed_paper_links(item: NewsItem, papers: dict[str, tuple[str, str]], base: str) -> str:
+    links = [
+        f"<a href={quoteattr(urljoin(base, papers[key][0]))}>{escape(papers[key][1])}</a>"
+        for key in item.papers
+        if key in papers
+    ]
+    return f" (paper{'s' if len(links) > 1 else ''}: {'; '.join(links)})" if links else ""
+
+
 def write_feed(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.portfolio_news_feed:
         return
     target = Path(app.outdir, app.config.portfolio_news_feed)
-    text = atom_feed(load(app.env), app.config)
+    items = load(app.env)
+    papers = {
+        key: (app.builder.get_target_uri(docname), paper_title(app.env, key))
+        for item in items
+        for key in item.papers
+        if (docname := paper_docname(app.env, key)) is not None
+    }
+    text = atom_feed(items, app.config, papers)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
 

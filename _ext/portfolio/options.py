@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .bib.vocabulary import PDF_FOLDER, PDF_MAX_MB
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -34,6 +36,15 @@ OPTIONS: dict[str, Option] = {
     "portfolio_export_path": Option(
         "publications/publications", "html", (str,), 'the downloads, without .bib / .json ("": none)'
     ),
+    "portfolio_pdf_folder": Option(
+        PDF_FOLDER, "html", (str,), "drop <key>.pdf here to host a paper's PDF beside its page"
+    ),
+    "portfolio_pdf_max_mb": Option(
+        PDF_MAX_MB,
+        "html",
+        (int, float),
+        "a hosted PDF larger than this is a warning (Google Scholar's limit)",
+    ),
     "portfolio_bib_checks": Option(
         True, "", (bool,), "run the site's checks of refs.bib in the build (make check always runs them)"
     ),
@@ -49,6 +60,10 @@ OPTIONS: dict[str, Option] = {
     "portfolio_profile_links": Option([], "env", (list, tuple), "name, url and icon of each profile link"),
     # -- Search engines (portfolio.seo)
     "portfolio_person": Option({}, "html", (dict,), "the home page's schema.org Person"),
+    "portfolio_card_image": Option(
+        "", "html", (str,), "the link-preview card, a path from the site's root (og:image, JSON-LD image)"
+    ),
+    "portfolio_card_image_alt": Option("", "html", (str,), "what the card shows, in words"),
     "portfolio_sitemap_excludes": Option(
         ["search", "genindex", "404"], "html", (list,), "pages not in the sitemap"
     ),

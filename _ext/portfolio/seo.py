@@ -1,10 +1,10 @@
 """What search engines and link previews read: Open Graph descriptions, schema.org JSON-LD, robots.txt.
 
 * Each page's ``description`` meta (front matter ``html_meta``, or a paper's own) also becomes its
-  ``og:description``: sphinxext-opengraph would otherwise take the first lines of the page, which on a
-  paper page are badges and on the home page a profile card.
-* JSON-LD: a ``Person`` on the home page (``portfolio_person``) and a ``ScholarlyArticle`` on each paper
-  page (``bib.meta``, which ``papers.pages`` writes with :func:`json_ld_script`).
+  ``og:description`` (``portfolio.opengraph``), which would otherwise be the page's first paragraph.
+* JSON-LD: on the home page a ``ProfilePage`` whose ``mainEntity`` is the owner's ``Person``
+  (``portfolio_person``), and a ``ScholarlyArticle`` on each paper page (``bib.meta``, which
+  ``papers.pages`` writes with :func:`json_ld_script`).
   The JSON is escaped so that a title containing ``</script>`` cannot end the script element.
 * ``sitemap.xml`` of every page, and ``robots.txt`` naming it, written at the end of an HTML build.
   sphinx-sitemap was tried first: it lists only the pages written by the current build, so an incremental
@@ -46,6 +46,18 @@ def json_ld_script(data: dict[str, Any]) -> str:
     return f'<script type="application/ld+json">{text}</script>\n'
 
 
+def profile_page(config, date_modified: str = "") -> dict[str, Any]:
+    """The home page as Google's profile page: a ``ProfilePage`` whose ``mainEntity`` is the owner."""
+    owner = person(config)
+    del owner["@context"]
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": owner}
+    if base := site_base(config):
+        data["url"] = base
+    if date_modified:
+        data["dateModified"] = date_modified
+    return data
+
+
 def person(config) -> dict[str, Any]:
     data = {"@context": "https://schema.org", "@type": "Person", **config.portfolio_person}
     profile_links = getattr(config, "portfolio_profile_links", [])
@@ -66,7 +78,9 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict, do
     config = app.config
     scripts = []
     if pagename == config.root_doc and config.portfolio_person:
-        scripts.append(json_ld_script(person(config)))
+        stamp = seam.git_date(app.env, pagename)
+        modified = dt.datetime.fromtimestamp(int(stamp), dt.UTC).isoformat() if stamp is not None else ""
+        scripts.append(json_ld_script(profile_page(config, modified)))
     if scripts:
         context["metatags"] = context.get("metatags", "") + "".join(scripts)
 

@@ -27,7 +27,7 @@ from pybtex.scanner import PybtexSyntaxError
 
 from .parse import ENTRY_START, Macros, lenient_parse, macros_after, read_text
 from .scan import RawEntry, scan
-from .text import month_number, person_key, split_names
+from .text import entry_year, iso_date, month_number, person_key, split_names
 from .vocabulary import (
     ARXIV,
     CONTROL_CHARACTERS,
@@ -174,7 +174,9 @@ def check_entry(
                     "bib_missing_field",
                     f"{key!r} has no author field: list the authors, joined by 'and'",
                 )
-        elif not entry.fields.get(name, "").strip():
+        elif not entry.fields.get(name, "").strip() and not (
+            name == "year" and iso_date(entry.fields.get("date", ""))[0]
+        ):
             yield raw.line, "bib_missing_field", f"{key!r} has no {name} field"
     venues = VENUE_FIELDS.get(raw.type)
     accepted = (*(venues or ()), *VENUE_SUBSTITUTES.get(raw.type, ()))
@@ -207,6 +209,22 @@ def check_entry(
             "bib_month",
             f"month {month!r} of {key!r} is not a month: use jan, feb, ... dec",
         )
+    if date := entry.fields.get("date", "").strip():
+        date_year, date_month, _ = iso_date(date)
+        if not date_year:
+            yield (
+                line_of("date"),
+                "bib_date",
+                f"date {date!r} of {key!r} is not a date: write 2025-11-12 (or 2025-11, or 2025)",
+            )
+        elif (year and date_year != entry_year(entry)) or (
+            month and date_month and date_month != month_number(month)
+        ):
+            yield (
+                line_of("date"),
+                "bib_date",
+                f"date {date!r} of {key!r} disagrees with its year and month: correct one of them",
+            )
     doi = entry.fields.get("doi", "").strip()
     if doi and not DOI.fullmatch(doi):
         hint = " (write the DOI itself, without https://doi.org/)" if "doi.org/" in doi else ""
@@ -236,6 +254,8 @@ def check_entry(
                 "bib_unsafe_url",
                 f"{name} of {key!r} is a {url.split(':')[0]}: URL, which is refused: use an https:// link",
             )
+        elif name == "pdf" and not re.match(r"[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
+            continue  # a file of the repository, hosted beside the page (bib.pdfs checks it)
         elif not URL.fullmatch(url):
             yield line_of(name), "bib_url", f"{name} {url!r} of {key!r} is not an http(s) URL"
         elif (host := re.match(r"http://([^/:]+)", url, re.IGNORECASE)) and host.group(

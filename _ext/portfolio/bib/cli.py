@@ -10,28 +10,48 @@ import sys
 from pathlib import Path
 
 from .check import check_files
-from .parse import read_text
-from .scan import scan
+from .parse import lenient_parse, read_text
+from .pdfs import PDF_FOLDER, PDF_MAX_MB, hosted_pdfs, scholar_summary
+from .scan import entry_lines
 from .tidy import TidyError, cited_keys, tidy_text
 
 
-def owner_names_from_conf(confdir: Path) -> list[str]:
-    """``portfolio_owner_names`` of ``conf.py`` (which is plain Python: run as Sphinx runs it)."""
+def conf_values(confdir: Path) -> dict:
+    """The settings of ``conf.py`` (which is plain Python: run as Sphinx runs it); {} without one."""
     conf = confdir / "conf.py"
     if not conf.is_file():
-        return []
-    namespace = runpy.run_path(str(conf.resolve()), run_name="conf")
-    return list(namespace.get("portfolio_owner_names", []))
+        return {}
+    return runpy.run_path(str(conf.resolve()), run_name="conf")
 
 
 def check(options: argparse.Namespace) -> int:
-    owner_names = options.owner if options.owner else owner_names_from_conf(options.conf)
-    problems = check_files(options.bibfiles, owner_names)
+    conf = conf_values(options.conf)
+    owner_names = options.owner if options.owner else list(conf.get("portfolio_owner_names", []))
+    problems = [str(problem) for problem in check_files(options.bibfiles, owner_names)]
+    entries, entries_at = {}, {}
+    for path in options.bibfiles:
+        text = read_text(path)[0] if path.is_file() else ""
+        lines = entry_lines(text)
+        for key, entry in lenient_parse(text)[0].entries.items():
+            entries[key] = entry
+            entries_at[key] = f"{path}:{lines.get(key, 0)}"
+    hosted, pdf_problems = hosted_pdfs(
+        entries,
+        options.conf,
+        conf.get("portfolio_pdf_folder", PDF_FOLDER),
+        conf.get("portfolio_pdf_max_mb", PDF_MAX_MB),
+    )
+    for problem in pdf_problems:
+        where = entries_at.get(problem.key) or f"{problem.path}:0"
+        problems.append(f"{where}: {problem.message} [portfolio.{problem.subtype}]")
     for problem in problems:
         print(problem, file=sys.stderr)
-    count = sum(len(scan(read_text(path)[0])) for path in options.bibfiles if path.is_file())
     verdict = f"{len(problems)} problem(s)" if problems else "no problems"
-    print(f"{count} entries checked in {len(options.bibfiles)} file(s): {verdict}", file=sys.stderr)
+    print(f"{len(entries)} entries checked in {len(options.bibfiles)} file(s): {verdict}", file=sys.stderr)
+    print(
+        scholar_summary(entries.values(), hosted, conf.get("portfolio_pdf_folder", PDF_FOLDER)),
+        file=sys.stderr,
+    )
     return 1 if problems else 0
 
 

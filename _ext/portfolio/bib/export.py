@@ -79,6 +79,8 @@ def bibliography_bibtex(entries: Iterable[Entry]) -> str:
 
 
 def csl_name(author: Author) -> dict[str, str]:
+    if author.group:  # one name of no parts: CSL's "literal", which no style reorders or abbreviates
+        return {"literal": author.name}
     name = {"family": author.family}
     if author.given:
         name["given"] = author.given
@@ -101,7 +103,8 @@ def csl_item(entry: Entry) -> dict[str, Any]:
         if people:
             item[role] = [csl_name(person) for person in people]
     if paper.year:
-        item["issued"] = {"date-parts": [[paper.year, paper.month] if paper.month else [paper.year]]}
+        parts = [paper.year, *(part for part in (paper.month, paper.day) if part)]
+        item["issued"] = {"date-parts": [parts]}
     if paper.venue:
         # A publisher named as the venue (a book) is the publisher, not a container.
         item["publisher" if paper.venue_field == "publisher" else "container-title"] = paper.venue

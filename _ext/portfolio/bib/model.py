@@ -9,12 +9,22 @@ bold) is the style's work (:mod:`.style`); the model holds plain text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pybtex.database import Entry, Person
 
 from .cache import cached
-from .text import entry_month, entry_year, is_others, latex_to_plain, name_keys, person_key, plain_field
+from .text import (
+    entry_day,
+    entry_month,
+    entry_year,
+    is_others,
+    latex_to_plain,
+    name_keys,
+    person_key,
+    plain_field,
+)
 from .vocabulary import KIND_OF_TYPE, LINK_FIELDS, MARKS, VENUE_FIELDS, is_safe_url, is_true, page_name
 
 
@@ -45,6 +55,8 @@ def paper_links(entry: Entry) -> list[tuple[str, str]]:
     doi = fields.get("doi", "").strip()
     openreview = fields.get("openreview", "").strip()
     pdf = fields.get("pdf", "").strip()
+    if pdf and not re.match(r"[a-z][a-z0-9+.-]*:", pdf, re.IGNORECASE):
+        pdf = ""  # a file of the repository, hosted beside the paper page by the Sphinx layer
 
     links: list[tuple[str, str]] = []
     if pdf:
@@ -71,8 +83,23 @@ def paper_links(entry: Entry) -> list[tuple[str, str]]:
 
 
 def pdf_url(entry: Entry) -> str:
-    """The URL of the paper's PDF, or "" when none is known."""
+    """The URL of the paper's PDF elsewhere (the ``pdf`` field's URL, the Anthology's, arXiv's), or ""."""
     return next((url for label, url in paper_links(entry) if label == "PDF"), "")
+
+
+def pdf_file(entry: Entry) -> str:
+    """The ``pdf`` field when it names a file of the repository rather than a URL (else "")."""
+    pdf = entry.fields.get("pdf", "").strip()
+    return "" if not pdf or re.match(r"[a-z][a-z0-9+.-]*:", pdf, re.IGNORECASE) else pdf
+
+
+#: The link labels that are records of the article itself (not its code, slides or project page).
+RECORD_LABELS = frozenset({"Paper", "arXiv", "DOI", "ACL Anthology", "OpenReview"})
+
+
+def record_links(links: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """The URLs of the article's own records (publisher's page, DOI, arXiv, Anthology, OpenReview)."""
+    return tuple(url for label, url in links if label in RECORD_LABELS)
 
 
 def author_marks(entry: Entry) -> dict[tuple[str, str], str]:
@@ -118,6 +145,7 @@ class Author:
     family: str
     suffix: str
     marks: str  # "*", "†", "*†" or ""
+    group: bool  # a braced group name ("{PAN Team Institute of Foundation Models}"): one name, no parts
 
 
 @dataclass(frozen=True)
@@ -137,6 +165,7 @@ class Paper:
     award: str
     year: int  # 0 when unknown
     month: int  # 0 when unknown
+    day: int  # 0 when unknown (the ``date`` field gives it)
     volume: str
     number: str
     pages: tuple[str, str]  # first and last page ("" when unknown)
@@ -148,7 +177,9 @@ class Paper:
     openreview: str
     url: str  # the entry's own url, when it is a safe link
     links: tuple[tuple[str, str], ...]
-    pdf: str
+    records: tuple[str, ...]  # the links that are records of the article itself
+    pdf: str  # the PDF elsewhere (not the one hosted beside the page: the Sphinx layer knows that)
+    pdf_file: str  # a PDF of the repository that the ``pdf`` field names
     abstract: tuple[str, ...]  # paragraphs
     abstract_text: str  # in one piece, as meta tags and exports carry it
     marks: frozenset[str]
@@ -163,7 +194,8 @@ def author_of(person: Person, marks: dict[tuple[str, str], str]) -> Author:
     family = plain(person.prelast_names + person.last_names)
     suffix = plain(person.lineage_names)
     name = " ".join(part for part in (given, family, suffix) if part)
-    return Author(name, given, family, suffix, marks.get(person_key(person), ""))
+    group = not given and not suffix and len(person.last_names) == 1 and person.last_names[0].startswith("{")
+    return Author(name, given, family, suffix, marks.get(person_key(person), ""), group and " " in family)
 
 
 def page_range(pages: str) -> tuple[str, str]:
@@ -204,6 +236,7 @@ def _paper_of(entry: Entry, selected_field: str) -> Paper:
         award=plain_field(entry, "award").strip(),
         year=entry_year(entry),
         month=entry_month(entry),
+        day=entry_day(entry),
         volume=plain_field(entry, "volume").strip(),
         number=plain_field(entry, "number").strip(),
         pages=page_range(fields.get("pages", "").strip()),
@@ -214,8 +247,10 @@ def _paper_of(entry: Entry, selected_field: str) -> Paper:
         anthology=fields.get("anthology", "").strip(),
         openreview=fields.get("openreview", "").strip(),
         url=plain_field(entry, "url").strip() if is_safe_url(url) else "",
-        links=tuple(paper_links(entry)),
+        links=(links := tuple(paper_links(entry))),
+        records=record_links(links),
         pdf=pdf_url(entry),
+        pdf_file=pdf_file(entry),
         abstract=tuple(abstract_texts(entry)),
         abstract_text=plain_field(entry, "abstract").strip(),
         marks=frozenset(marks_used(entry)),

@@ -6,6 +6,7 @@ recur across a bibliography: each distinct string is decoded once per process.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Iterable
@@ -107,7 +108,7 @@ def name_keys(value: str) -> frozenset[tuple[str, str]]:
 def entry_year(entry: Entry) -> int:
     """The entry's year as a number, 0 when it is missing or not a year (the checks report it)."""
     match = re.fullmatch(r"\s*(\d{4})\s*", entry.fields.get("year", ""))
-    return int(match.group(1)) if match else 0
+    return int(match.group(1)) if match else iso_date(entry.fields.get("date", ""))[0]
 
 
 def month_number(value: str) -> int:
@@ -119,7 +120,32 @@ def month_number(value: str) -> int:
 
 
 def entry_month(entry: Entry) -> int:
-    return month_number(entry.fields.get("month", ""))
+    return month_number(entry.fields.get("month", "")) or iso_date(entry.fields.get("date", ""))[1]
+
+
+ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def iso_date(value: str) -> tuple[int, int, int]:
+    """(year, month, day) of a biblatex ``date`` (``2025``, ``2025-11`` or ``2025-11-12``), 0 where a part
+    is missing; (0, 0, 0) when it is not such a date (the checks report it)."""
+    match = ISO_DATE.fullmatch(value.strip())
+    if not match:
+        return 0, 0, 0
+    year, month, day = (int(part) if part else 0 for part in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return 0, 0, 0
+    return year, month, day
+
+
+def entry_day(entry: Entry) -> int:
+    """The day of the month from the ``date`` field, 0 unless it is known and agrees with year and month."""
+    year, month, day = iso_date(entry.fields.get("date", ""))
+    if not day or year != entry_year(entry) or month != entry_month(entry):
+        return 0
+    return day
 
 
 # -- Math in titles --------------------------------------------------------------------------------------

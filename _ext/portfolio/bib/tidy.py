@@ -52,6 +52,7 @@ STANDARD_ORDER = (
     "address",
     "year",
     "month",
+    "date",
     "doi",
     "isbn",
     "issn",

@@ -130,6 +130,11 @@ MONTHS = {
 }
 MONTH_MACROS = {number: name for name, number in MONTHS.items() if len(name) == 3}
 
+#: Where the owner drops ``<key>.pdf`` to host a paper's PDF beside its page, and the size above which
+#: Google Scholar does not index a PDF ("Documents larger than 5MB ... should be uploaded to Google Books").
+PDF_FOLDER = "publications/pdf"
+PDF_MAX_MB = 5
+
 # -- Identifiers, keys and URLs --------------------------------------------------------------------------
 
 DOI = re.compile(r"10\.\d{4,9}/\S+")

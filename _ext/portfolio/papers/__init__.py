@@ -6,6 +6,7 @@ It sets up sphinxcontrib-bibtex and adds, on top of the pure core (``portfolio.b
 * ``{publications}``: the list of every entry, or of the selected ones (``listing``, ``render``);
 * one page per paper, written from one rendering of the theme (``pages``);
 * the downloads, clean BibTeX and CSL-JSON (``downloads``);
+* PDFs hosted beside the paper pages, and each entry's date of last change from git (``hosting``);
 * the bib checks in the build, as warnings naming file and line (``diagnostics``);
 * rebuilds that follow ``refs.bib``, and work kept between builds (``rebuilds``, ``state``,
   ``fingerprint``);
@@ -22,7 +23,8 @@ default, 500)::
                        460  SHARE      hand it our parse (it then skips its own)
                        500  sphinxcontrib-bibtex reads the bib files
                        510  COMPACT    one object per equal name and value in what it read
-                       600  AFTER_READ strict parsing again; which entries get a page; static files
+                       600  AFTER_READ strict parsing again; which entries get a page; static files;
+                                       the hosted PDFs
     env-get-outdated   500  pages rendering a changed entry
     env-before-read    500  the formatted entries of the last build
     (pages are read: {publications} renders its entries)
@@ -34,7 +36,7 @@ default, 500)::
     doctree-resolved   500  links to paper pages and downloads
     html-collect-pages 500  the paper pages
     html-page-context  600  AFTER_THEME the shell's edit link, after the theme made its own
-    build-finished     500  the downloads
+    build-finished     500  the downloads; the hosted PDFs copied
                        990  LAST       the caches are let go
 """
 
@@ -45,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from .. import options
 from ..bib import style
-from . import diagnostics, downloads, listing, nodes, pages, rebuilds, seam, state
+from . import diagnostics, downloads, hosting, listing, nodes, pages, rebuilds, seam, state
 from .fingerprint import package_fingerprint
 
 if TYPE_CHECKING:
@@ -84,6 +86,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("portfolio.titles")
     style.register_plugins()
     seam.remember_docutils_backend()
+    seam.quiet_myst_config()
     options.add(
         app,
         "portfolio_owner_names",
@@ -92,6 +95,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "portfolio_selected_field",
         "portfolio_export_path",
         "portfolio_bib_checks",
+        "portfolio_pdf_folder",
+        "portfolio_pdf_max_mb",
     )
     # Not for conf.py: pickled doctrees hold what our old code rendered, so new code re-reads every page.
     app.add_config_value("portfolio_code_fingerprint", package_fingerprint(), "env", types=frozenset({str}))
@@ -104,6 +109,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", diagnostics.share_equal_values, priority=COMPACT)
     app.connect("builder-inited", diagnostics.restore_strict_parsing, priority=AFTER_READ)
     app.connect("builder-inited", pages.note_paper_pages, priority=AFTER_READ)
+    app.connect("builder-inited", hosting.find_hosted_pdfs, priority=AFTER_READ + 1)
     app.connect("builder-inited", add_static_files)
     app.connect("builder-inited", listing.remember_builder)
     app.connect("env-get-outdated", rebuilds.outdated_by_bib_changes)
@@ -119,6 +125,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-collect-pages", pages.write_paper_pages)
     app.connect("html-page-context", pages.edit_link_of_the_shell, priority=AFTER_THEME)
     app.connect("build-finished", downloads.write_exports)
+    app.connect("build-finished", hosting.copy_hosted_pdfs)
     app.connect("build-finished", rebuilds.unload_format_cache, priority=LAST)
     app.setup_extension("portfolio.quickload")
     return {

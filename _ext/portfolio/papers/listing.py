@@ -31,6 +31,7 @@ from ..bib.text import entry_year
 from ..bib.vocabulary import is_true
 from . import seam
 from .fingerprint import package_fingerprint
+from .hosting import hosted_href, hosted_stamp
 from .nodes import NodeWriter, export_link, link_placeholder, paper_link, rendered_html
 from .render import entry_item, legend
 from .state import ALL_ENTRIES, FULL_LIST, state
@@ -117,11 +118,16 @@ class ListItems:
         return {self.key_of(entry): self.render_html(entry) for entry in entries}
 
     def key_of(self, entry: Entry) -> tuple:
-        return entry_fingerprint(entry), self.anchor, paper_docname(self.env, entry.key)
+        return (
+            entry_fingerprint(entry),
+            self.anchor,
+            paper_docname(self.env, entry.key),
+            hosted_stamp(self.env, entry.key),
+        )
 
     def render(self, entry: Entry) -> Node:
         if not self.enabled:
-            return entry_item(entry, paper_docname(self.env, entry.key), self.anchor)
+            return entry_item(entry, paper_docname(self.env, entry.key), self.anchor, self.pdf_href(entry))
         key = self.key_of(entry)
         rendered = self.stored.get(key)
         if rendered is None:
@@ -130,12 +136,18 @@ class ListItems:
         html_text, search_text = rendered
         return rendered_html("", nodes.Text(search_text), html=html_text)
 
+    def pdf_href(self, entry: Entry) -> str:
+        builder = current_builder()
+        if not hasattr(builder, "get_target_uri"):
+            return ""
+        return hosted_href(self.env, entry.key, builder.get_target_uri(self.env.docname))
+
     def render_html(self, entry: Entry) -> tuple[str, str]:
         """The item's HTML, and its words for the search index: all but the BibTeX, which repeats them
         (and would make every entry a match for "inproceedings")."""
         builder = current_builder()
         docname = self.env.docname
-        item = entry_item(entry, paper_docname(self.env, entry.key), self.anchor)
+        item = entry_item(entry, paper_docname(self.env, entry.key), self.anchor, self.pdf_href(entry))
         search_text = " ".join(
             child.astext() for child in item.children if "pub-bibtex" not in child.get("classes", ())
         )

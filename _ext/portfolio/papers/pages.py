@@ -18,7 +18,7 @@ number of documents). With thousands of papers that was most of the build. Here:
 What a paper page holds of its own is made in ``paperpage``: title, badges, all authors, legend, venue,
 link buttons, abstract, BibTeX with a copy button, "Cited on" (each citing page once, linked to its first
 citation of the paper), Google Scholar's ``citation_*`` tags, a description and schema.org JSON-LD (with
-``portfolio.seo``); the shell brings Open Graph tags (sphinxext-opengraph's) and the breadcrumbs Home ›
+``portfolio.seo``); the shell brings Open Graph tags (``portfolio.opengraph``'s) and the breadcrumbs Home ›
 Publications › paper; "Edit on GitHub" opens the entry in ``refs.bib`` at its line. A page is named after
 its key, or a safe name made from it (``bib.vocabulary.page_name``). Paper pages are not in Sphinx's
 search index: the publication list, which is, holds every title, author and venue.
@@ -44,9 +44,11 @@ from ..bib.cache import entry_fingerprint
 from ..bib.vocabulary import page_name
 from . import seam
 from .fingerprint import package_fingerprint
+from .hosting import entry_dates, hosted_stamp
 from .listing import PARALLEL_MINIMUM
+from .locations import entry_location
 from .nodes import NodeWriter
-from .paperpage import entry_location, parts
+from .paperpage import parts
 from .state import FULL_LIST, state
 
 if TYPE_CHECKING:
@@ -145,8 +147,8 @@ def shell_context(app: Sphinx, pagename: str) -> dict[str, Any]:
         "prev": None,
         "next": None,
         "rellinks": [],
-        # Read by sphinxext-opengraph; the paper's description replaces the marker.
-        "meta": {"og:description": MARKERS["description"]},
+        # Read by portfolio.opengraph; the paper's description replaces the marker.
+        "meta": {"og:description": MARKERS["description"], "og:type": "article"},
         # Defined (for the theme's edit button) but empty, so Sphinx copies no source for it.
         "sourcename": "",
         "page_source_suffix": ".bib",
@@ -199,6 +201,8 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
     pagenames = sorted(pages.values())
     citing = ours.citing
     settings = settings_digest(app) + package_fingerprint()
+    dates = entry_dates(app)
+    hosted = {key: hosted_stamp(app.env, key) for key in ours.hosted}
     data_key = hashlib.sha256(
         repr(
             (
@@ -207,6 +211,8 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
                 ours.bib_state,
                 pagenames,
                 sorted(citing.items()),
+                sorted(dates.items()),
+                sorted(hosted.items()),
             )
         ).encode()
     ).hexdigest()
@@ -221,7 +227,7 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
         and record.get("data") == data_key
         and all_there
     ):
-        logger.info("paper pages: %d unchanged", len(pagenames))
+        logger.verbose("paper pages: %d unchanged", len(pagenames))
         return iter(())
     shell_name = f"{folder}/{SHELL_KEY}"
     shell = render_shell(app, shell_name, Path(app.doctreedir, "portfolio-paper-shell.html"))
@@ -232,7 +238,7 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
         record_path.write_text(
             json.dumps({**record, "data": data_key}, sort_keys=True, indent=0), encoding="utf-8"
         )
-        logger.info("paper pages: %d unchanged", len(pagenames))
+        logger.verbose("paper pages: %d unchanged", len(pagenames))
         return iter(())
     entries = seam.bib_data(app.env).entries
     current: dict[str, str] = {}
@@ -243,7 +249,8 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
             continue
         name = pagename.rsplit("/", 1)[-1]
         digest = hashlib.sha256(
-            f"{common}\0{key}\0{entry_fingerprint(entry)}\0{citing.get(key, ())!r}".encode()
+            f"{common}\0{key}\0{entry_fingerprint(entry)}\0{citing.get(key, ())!r}"
+            f"\0{dates.get(key)}\0{hosted.get(key)!r}".encode()
         ).hexdigest()
         current[name] = digest
         if previous.get(name) != digest or f"{name}.html" not in written_files:
@@ -265,7 +272,7 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
         json.dumps({"inputs": inputs, "data": data_key, "pages": current}, sort_keys=True, indent=0),
         encoding="utf-8",
     )
-    logger.info("paper pages: %d written, %d unchanged", written, len(current) - written)
+    logger.verbose("paper pages: %d written, %d unchanged", written, len(current) - written)
     return iter(())
 
 

@@ -4,7 +4,7 @@ its "Edit on GitHub" link at the entry's line. ``pages`` stamps them into the sh
 
 from __future__ import annotations
 
-import functools
+import datetime as dt
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,9 +15,8 @@ from pybtex.database import Entry
 
 from ..bib.meta import highwire_tags, scholarly_article
 from ..bib.model import paper_of
-from ..bib.parse import read_text
-from ..bib.scan import entry_lines
-from . import seam
+from .hosting import entry_dates
+from .locations import entry_location
 from .nodes import NodeWriter
 from .render import (
     abstract_paragraphs,
@@ -29,6 +28,7 @@ from .render import (
     title_nodes,
     venue_line,
 )
+from .state import state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -56,7 +56,9 @@ def cited_on(app: Sphinx, pagename: str, pages: tuple[tuple[str, str, str], ...]
     return listing
 
 
-def paper_section(app: Sphinx, pagename: str, entry: Entry, citers: tuple) -> nodes.section:
+def paper_section(
+    app: Sphinx, pagename: str, entry: Entry, citers: tuple, hosted_pdf: str = ""
+) -> nodes.section:
     section = nodes.section(ids=["paper"], names=["paper"], classes=["pub-paper"])
     paper = paper_of(entry)
     section += nodes.title("", "", *title_nodes(entry))
@@ -65,7 +67,7 @@ def paper_section(app: Sphinx, pagename: str, entry: Entry, citers: tuple) -> no
     if note := legend([entry]):
         section += note
     section += venue_line(entry)
-    if buttons := link_buttons(paper):
+    if buttons := link_buttons(paper, hosted_pdf):
         section += buttons
     if abstract := abstract_paragraphs(paper):
         section += subsection("abstract", "Abstract", abstract)
@@ -93,16 +95,33 @@ def meta_tag(name: str, content: str) -> str:
 def parts(app: Sphinx, write: NodeWriter, pagename: str, entry: Entry, citers: tuple) -> dict[str, str]:
     """What the shell's markers stand for on this paper's page."""
     paper = paper_of(entry)
-    tags = highwire_tags(paper)
+    pdf = state(app.env).hosted.get(entry.key)
+    base = app.config.html_baseurl
+    base = base if not base or base.endswith("/") else base + "/"
+    # Google Scholar wants the absolute URL of a PDF in the page's own folder.
+    page_url = urljoin(base, app.builder.get_target_uri(pagename)) if base else ""
+    pdf_url = (urljoin(page_url, pdf.name) if base else pdf.name) if pdf else ""
+    tags = highwire_tags(paper, pdf_url)
     description = next((content for name, content in tags if name == "description"), "")
     head = "".join(meta_tag(name, content) for name, content in tags)
     if "portfolio.seo" in app.extensions:
-        from ..seo import json_ld_script, site_base
+        from ..opengraph import card_url
+        from ..seo import json_ld_script
 
-        base = site_base(app.config)
-        url = urljoin(base, app.builder.get_target_uri(pagename)) if base else ""
-        head += json_ld_script(scholarly_article(paper, url))
-    section = paper_section(app, pagename, entry, citers)
+        changed = entry_dates(app).get(entry.key)
+        modified = dt.datetime.fromtimestamp(changed, dt.UTC).date().isoformat() if changed else ""
+        head += json_ld_script(
+            scholarly_article(
+                paper,
+                page_url,
+                owner=app.config.portfolio_owner_names,
+                owner_url=base,
+                image=card_url(app.config) if "portfolio_card_image" in app.config else "",
+                date_modified=modified,
+                pdf_url=pdf_url,
+            )
+        )
+    section = paper_section(app, pagename, entry, citers, pdf.name if pdf else "")
     return {
         "title": html.escape(paper.title or entry.key),
         "head": head,
@@ -127,26 +146,3 @@ def edit_url(app: Sphinx, key: str) -> str:
         return ""
     version = context.get("github_version", "main")
     return f"https://github.com/{user}/{repo}/blob/{version}/{context.get('doc_path', '')}{source}#L{line}"
-
-
-# -- Where an entry is written ---------------------------------------------------------------------------
-
-
-def entry_location(app: Sphinx, key: str) -> str | None:
-    """``refs.bib:line`` of the entry, for warnings and edit links that point at what to fix."""
-    for path, keys in seam.bib_file_keys(app.env).items():
-        if key not in keys:
-            continue
-        try:
-            stamp = Path(path).stat().st_mtime_ns
-        except OSError:
-            continue
-        if (line := lines_of_entries(str(path), stamp, app.config.bibtex_encoding).get(key)) is not None:
-            return f"{path}:{line}"
-    return None
-
-
-@functools.lru_cache(maxsize=8)
-def lines_of_entries(path: str, stamp: int, encoding: str) -> dict[str, int]:
-    """Key -> line of each entry of one bib file, read once per version of the file (``stamp``)."""
-    return entry_lines(read_text(Path(path), encoding)[0])

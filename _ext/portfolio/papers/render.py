@@ -70,11 +70,16 @@ def venue_line(entry: Entry) -> nodes.paragraph:
     return line
 
 
-def link_buttons(paper: Paper) -> nodes.paragraph | None:
-    if not paper.links:
+def link_buttons(paper: Paper, hosted_pdf: str = "") -> nodes.paragraph | None:
+    """The paper's buttons; ``hosted_pdf`` (the PDF hosted beside the paper page, as a link from this
+    page) is its PDF button, in place of a PDF elsewhere."""
+    links = list(paper.links)
+    if hosted_pdf:
+        links = [("PDF", hosted_pdf)] + [(label, url) for label, url in links if label != "PDF"]
+    if not links:
         return None
     line = nodes.paragraph(classes=["pub-links"])
-    for label, url in paper.links:
+    for label, url in links:
         line += nodes.reference(
             "",
             label,
@@ -104,7 +109,9 @@ def abstract_paragraphs(paper: Paper) -> list[nodes.paragraph]:
     return [nodes.paragraph(text, text) for text in paper.abstract]
 
 
-def entry_item(entry: Entry, paper_docname: str | None, anchor: bool) -> nodes.list_item:
+def entry_item(
+    entry: Entry, paper_docname: str | None, anchor: bool, hosted_pdf: str = ""
+) -> nodes.list_item:
     """One entry of a publication list; with ``anchor`` it carries the bib key as its id."""
     paper = paper_of(entry)
     # Titles and names are shown as written: no typographic quotes in place of the bib's own.
@@ -120,7 +127,7 @@ def entry_item(entry: Entry, paper_docname: str | None, anchor: bool) -> nodes.l
     item += title
     item += nodes.paragraph("", "", *author_nodes(entry, truncate=True), classes=["pub-authors"])
     item += venue_line(entry)
-    if buttons := link_buttons(paper):
+    if buttons := link_buttons(paper, hosted_pdf):
         item += buttons
     if abstract := abstract_paragraphs(paper):
         item += toggle("Abstract", abstract, ["pub-abstract"])

@@ -10,6 +10,7 @@ no ``span.bibtex-citation``: the citation previews vanish). ``pyproject.toml`` d
 
 from __future__ import annotations
 
+import logging
 import warnings
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 from sphinx.errors import ExtensionError
+from sphinx.util.logging import VERBOSE
 
 if TYPE_CHECKING:
     from pybtex.database import BibliographyData
@@ -290,6 +292,27 @@ def git_date(env: BuildEnvironment, docname: str) -> int | None:
     """The page's last commit time (sphinx-last-updated-by-git 0.3: (timestamp, show_sourcelink))."""
     found = getattr(env, "git_last_updated", {}).get(docname)
     return found[0] if found else None
+
+
+# -- myst-parser 5 --------------------------------------------------------------------------------------
+# myst_parser/sphinx_ext/main.py: create_myst_config() logs its whole configuration at INFO level on every
+# build ("myst v5.2.0: MdParserConfig(...)", 900 characters). Shown with -v only; should the message
+# change, it is shown again (no version guard: nothing is built differently).
+
+MYST_LOGGER = "sphinx.myst_parser.sphinx_ext.main"
+
+
+class VerboseOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and "myst v" in str(record.msg):
+            record.levelno, record.levelname = VERBOSE, "VERBOSE"
+        return True
+
+
+def quiet_myst_config() -> None:
+    target = logging.getLogger(MYST_LOGGER)
+    if not any(isinstance(existing, VerboseOnly) for existing in target.filters):
+        target.addFilter(VerboseOnly())
 
 
 # -- pydata-sphinx-theme 0.24 ----------------------------------------------------------------------------

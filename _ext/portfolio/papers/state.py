@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 #: Bumped when the stored state changes shape: Sphinx then starts from a fresh environment.
-ENV_VERSION = 3
+ENV_VERSION = 4
 #: The page with the full publication list depends on every entry.
 ALL_ENTRIES = "*"
 #: Marks the page holding the full list: the paper pages' parent.
@@ -40,6 +40,11 @@ class State:
     memo: dict[str, tuple] = field(default_factory=dict)
     #: Formatted pieces of entries, kept between builds: {"version": ..., "items": {...}}.
     format_cache: dict = field(default_factory=lambda: {"version": None, "items": {}})
+    #: bib key -> the PDF hosted beside its page (``bib.pdfs``); keys whose hosting changed in this
+    #: build, and file names of PDFs hosted by the last build but no longer.
+    hosted: dict = field(default_factory=dict)
+    hosting_changed: set[str] = field(default_factory=set)
+    unhosted: set[str] = field(default_factory=set)
     #: Our lists' bibliographies while sphinxcontrib-bibtex formats labels (see seam); never stored.
     bibliographies: dict = field(default_factory=dict)
 

@@ -1,17 +1,17 @@
 # The paper pages in the site's theme, with Open Graph tags and an edit link to the entry.
 extensions = [
     "myst_parser",
-    "sphinxext.opengraph",
     "sphinxcontrib.bibtex",
     "portfolio.papers",
     "portfolio.seo",
+    "portfolio.opengraph",
 ]
 html_theme = "pydata_sphinx_theme"
 html_theme_options = {"use_edit_page_button": True, "show_toc_level": 2}
 html_context = {"github_user": "owner", "github_repo": "site", "github_version": "main", "doc_path": ""}
 html_sidebars = {"**": []}
 html_baseurl = "https://owner.example.org/site/"
-ogp_site_url = html_baseurl
+portfolio_card_image = "_static/card.png"
 exclude_patterns = ["_build"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "portfolio"
