@@ -13,9 +13,9 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import REPO, SiteBuild, build_site
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from helpers import REPO, SiteBuild, build_site
 from test_rebuilds import assert_edit_rebuilds_like_a_clean_build, assert_same_output
 
 pytestmark = pytest.mark.site
@@ -157,9 +157,7 @@ def test_the_installed_packages_are_the_pinned_ones() -> None:
             requirement = Requirement(line)
             if requirement.marker is None or requirement.marker.evaluate():
                 pins[canonicalize_name(requirement.name)] = str(requirement.specifier).removeprefix("==")
-    installed = {
-        canonicalize_name(dist.metadata["Name"]): dist.version for dist in metadata.distributions()
-    }
+    installed = {canonicalize_name(dist.metadata["Name"]): dist.version for dist in metadata.distributions()}
     mismatched = {
         name: (version, installed.get(name))
         for name, version in pins.items()

@@ -242,7 +242,8 @@ def test_paper_pages_carry_google_scholar_meta_tags(built) -> None:
         meta.setdefault(tag["name"], []).append(tag["content"])
     assert meta["citation_title"] == ["JiuZhang3.0: Efficiently Improving LLMs with $O(n^2)$ Data"]
     assert meta["citation_author"] == ["Kun Zhou", "Beichen Zhang", "Wayne Xin Zhao"]
-    assert meta["citation_publication_date"] == ["2024/12"]
+    # Google Scholar: the full date, or the year alone (a month without its day is misread).
+    assert meta["citation_publication_date"] == ["2024"]
     assert meta["citation_conference_title"] == ["Advances in Neural Information Processing Systems 37"]
     assert meta["citation_pdf_url"] == ["https://arxiv.org/pdf/2405.14365"]
     description = page.select_one('meta[name="description"]')["content"]

@@ -1,6 +1,7 @@
 """What search engines, Google Scholar and link previews read: Open Graph tags with each page's own
-description, JSON-LD (a Person on the home page, a ScholarlyArticle per paper, safe against hostile titles),
-canonical links, a sitemap of every page, robots.txt and a 404 page that works at any depth."""
+description, JSON-LD (a ProfilePage of the owner's Person on the home page, a ScholarlyArticle per paper,
+safe against hostile titles), canonical links, a sitemap of every page, robots.txt and a 404 page that
+works at any depth."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bs4 import BeautifulSoup
 from helpers import REPO, SiteBuild
 from pybtex.database import parse_file
 
+from portfolio.bib.history import entry_times
 from portfolio.bib.text import latex_to_plain
 
 
@@ -59,9 +61,14 @@ def test_every_page_has_open_graph_tags_with_its_own_description(built: Path) ->
 
 
 @pytest.mark.site
-def test_the_home_page_describes_the_owner_as_a_schema_org_person(built: Path) -> None:
-    (person,) = json_ld(soup(built / "index.html"))
+def test_the_home_page_is_a_profile_page_of_the_owner(built: Path) -> None:
+    (profile,) = json_ld(soup(built / "index.html"))
+    assert profile["@type"] == "ProfilePage"
+    assert profile["url"] == "https://kunzhou.readthedocs.io/en/latest/"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", profile["dateModified"])
+    person = profile["mainEntity"]
     assert person["@type"] == "Person"
+    assert "@context" not in person
     assert (person["name"], person["alternateName"]) == ("Kun Zhou", "周昆")
     assert person["affiliation"]["name"] == "University of California, San Diego"
     assert [school["name"] for school in person["alumniOf"]] == [
@@ -73,9 +80,13 @@ def test_the_home_page_describes_the_owner_as_a_schema_org_person(built: Path) -
     assert person["email"] == "mailto:kuzhou@ucsd.edu"
 
 
+RECORD_HOSTS = {"doi.org", "arxiv.org", "aclanthology.org", "openreview.net"}
+
+
 @pytest.mark.site
 def test_each_paper_page_is_a_scholarly_article(built: Path) -> None:
     entries = parse_file(REPO / "refs.bib").entries
+    committed = entry_times(REPO / "refs.bib", (REPO / "refs.bib").read_text(encoding="utf-8"))
     for key, entry in entries.items():
         (article,) = json_ld(soup(built / "publications" / f"{key}.html"))
         assert article["@type"] == "ScholarlyArticle"
@@ -86,6 +97,15 @@ def test_each_paper_page_is_a_scholarly_article(built: Path) -> None:
         assert len(article["author"]) == len([p for p in entry.persons["author"] if str(p) != "others"])
         assert article["datePublished"].startswith(entry.fields["year"])
         assert article["url"].endswith(f"/publications/{key}.html")
+        # sameAs: records of this article only (publisher, DOI, arXiv, Anthology, OpenReview), no code.
+        for link in article.get("sameAs", []):
+            assert urlparse(link).netloc in RECORD_HOSTS or link == entry.fields.get("url"), (key, link)
+            assert link not in {entry.fields.get(name) for name in ("code", "project", "blog", "slides")}
+        owner = [author for author in article["author"] if author["name"] == "Kun Zhou"]
+        assert [author.get("url") for author in owner] == ["https://kunzhou.readthedocs.io/en/latest/"], key
+        assert article["image"] == "https://kunzhou.readthedocs.io/en/latest/_static/og-card.png"
+        if key in committed:
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", article["dateModified"]), key
 
 
 @pytest.mark.site

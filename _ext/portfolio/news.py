@@ -241,16 +241,16 @@ class News(SphinxDirective):
             for parsed in self.parse_text_to_nodes(item.text):
                 paragraph.extend(parsed.children if isinstance(parsed, nodes.paragraph) else [parsed])
             self.escape_raw_html(paragraph, item)
-            if links := self.paper_links(item):
-                paragraph += nodes.Text(" (")
-                if len(links) == 1:
-                    paragraph += doc_link(links[0][0], [nodes.Text("paper")])
-                else:
-                    paragraph += nodes.Text("papers: ")
-                    for index, (docname, title) in enumerate(links):
-                        if index:
-                            paragraph += nodes.Text("; ")
-                        paragraph += doc_link(docname, [nodes.Text(title)])
+            links = self.paper_links(item)
+            if len(links) == 1:
+                paragraph += nodes.Text(" ")
+                paragraph += doc_link(links[0][0], [nodes.Text("(paper)")])
+            elif links:  # several: each by its title
+                paragraph += nodes.Text(" (papers: ")
+                for index, (docname, title) in enumerate(links):
+                    if index:
+                        paragraph += nodes.Text("; ")
+                    paragraph += doc_link(docname, [nodes.Text(title)])
                 paragraph += nodes.Text(")")
             entry += paragraph
             listing += entry

@@ -24,6 +24,7 @@ from docutils import nodes
 
 from . import options
 from .papers import seam
+from .papers.hosting import entry_dates
 from .papers.state import state
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict, do
     scripts = []
     if pagename == config.root_doc and config.portfolio_person:
         stamp = seam.git_date(app.env, pagename)
-        modified = dt.datetime.fromtimestamp(int(stamp), dt.UTC).isoformat() if stamp is not None else ""
+        modified = "" if stamp is None else dt.datetime.fromtimestamp(int(stamp), dt.UTC).date().isoformat()
         scripts.append(json_ld_script(profile_page(config, modified)))
     if scripts:
         context["metatags"] = context.get("metatags", "") + "".join(scripts)
@@ -92,13 +93,17 @@ def sitemap(app: Sphinx, base: str) -> str:
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    # Paper pages (portfolio.papers.pages) are pages of the site, though not documents of Sphinx's.
-    for docname in sorted(app.env.found_docs | set(state(app.env).pages.values())):
+    # Paper pages (portfolio.papers.pages) are pages of the site, though not documents of Sphinx's; each
+    # changed when its entry last did.
+    papers = {docname: key for key, docname in state(app.env).pages.items()}
+    dates = entry_dates(app) if papers else {}
+    for docname in sorted(app.env.found_docs | papers.keys()):
         if docname in excluded:
             continue
         url = urljoin(base, app.builder.get_target_uri(docname))
         entry = f"  <url><loc>{escape(url)}</loc>"
-        if (stamp := seam.git_date(app.env, docname)) is not None:
+        stamp = dates.get(papers[docname]) if docname in papers else seam.git_date(app.env, docname)
+        if stamp is not None:
             entry += f"<lastmod>{dt.datetime.fromtimestamp(int(stamp), dt.UTC).date().isoformat()}</lastmod>"
         lines.append(entry + "</url>")
     lines.append("</urlset>")

@@ -12,7 +12,7 @@ from pathlib import Path
 from .check import check_files
 from .parse import lenient_parse, read_text
 from .pdfs import PDF_FOLDER, PDF_MAX_MB, hosted_pdfs, scholar_summary
-from .scan import entry_lines
+from .scan import entry_lines, scan
 from .tidy import TidyError, cited_keys, tidy_text
 
 
@@ -46,8 +46,10 @@ def check(options: argparse.Namespace) -> int:
         problems.append(f"{where}: {problem.message} [portfolio.{problem.subtype}]")
     for problem in problems:
         print(problem, file=sys.stderr)
+    # Every entry written, also one that does not parse (its problem is reported above).
+    count = sum(len(scan(read_text(path)[0])) for path in options.bibfiles if path.is_file())
     verdict = f"{len(problems)} problem(s)" if problems else "no problems"
-    print(f"{len(entries)} entries checked in {len(options.bibfiles)} file(s): {verdict}", file=sys.stderr)
+    print(f"{count} entries checked in {len(options.bibfiles)} file(s): {verdict}", file=sys.stderr)
     print(
         scholar_summary(entries.values(), hosted, conf.get("portfolio_pdf_folder", PDF_FOLDER)),
         file=sys.stderr,

@@ -95,7 +95,7 @@ def hosted_pdfs(
                     "",
                     path,
                     "pdf_orphan",
-                    f"{path.name} in {folder}/ is the PDF of no entry: name it after its entry's key",
+                    f"{folder}/{path.name} is the PDF of no entry: name it after its entry's key",
                 )
             )
     return hosted, problems

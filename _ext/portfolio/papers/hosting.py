@@ -45,7 +45,8 @@ def find_hosted_pdfs(app: Sphinx) -> None:
         for problem in problems:
             logger.warning(
                 problem.message,
-                location=entry_location(app, problem.key) if problem.key else str(problem.path),
+                # A PDF no entry claims has no line to point at: its message names the file.
+                location=entry_location(app, problem.key) if problem.key else None,
                 type="portfolio",
                 subtype=problem.subtype,
             )
