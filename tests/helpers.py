@@ -46,6 +46,7 @@ class SiteBuild:
     outdir: Path
     returncode: int
     stderr: str
+    stdout: str = ""
 
 
 def build_site(srcdir: Path, outdir: Path, *extra: str, ext_dir: Path = REPO / "_ext") -> SiteBuild:
@@ -65,4 +66,4 @@ def build_site(srcdir: Path, outdir: Path, *extra: str, ext_dir: Path = REPO / "
         check=False,
         env=env,
     )
-    return SiteBuild(outdir, result.returncode, result.stderr)
+    return SiteBuild(outdir, result.returncode, result.stderr, result.stdout)

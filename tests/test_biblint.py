@@ -147,6 +147,18 @@ FAULTS = {
         "bib_month",
         "month 'Decembre' of 'zhou2024jiuzhang3' is not a month: use jan, feb, ... dec",
     ),
+    "malformed date": (
+        with_field("date", "{2024-12-32}"),
+        14,
+        "bib_date",
+        "date '2024-12-32' of 'zhou2024jiuzhang3' is not a date: write 2025-11-12 (or 2025-11, or 2025)",
+    ),
+    "date against year and month": (
+        with_field("date", "{2024-11-03}"),
+        14,
+        "bib_date",
+        "date '2024-11-03' of 'zhou2024jiuzhang3' disagrees with its year and month: correct one of them",
+    ),
     "DOI pasted as a URL": (
         with_field("doi", "{https://doi.org/10.52202/079017-0125}"),
         7,

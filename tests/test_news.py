@@ -174,3 +174,15 @@ def test_a_control_character_or_script_in_news_yaml_is_caught_or_escaped() -> No
     assert "&lt;/script&gt;&lt;script&gt;" in html
     assert 'href="javascript:' not in html  # markdown-it refuses the link: it stays text
     assert "<" not in plain_text(hostile)
+
+
+def test_an_item_may_name_several_papers_and_a_bad_paper_value_is_a_problem() -> None:
+    items, problems = read_news(
+        "- date: 2025-09\n  text: Three papers.\n  paper: [a2025x, b2025y]\n"
+        "- date: 2025-10\n  text: One paper.\n  paper: c2025z\n"
+        "- date: 2025-11\n  text: Broken.\n  paper: [{key: d2025w}]\n"
+    )
+    assert [item.papers for item in items] == [("a2025x", "b2025y"), ("c2025z",), ()]
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (9, "paper: write a bib key, or a list of bib keys")
+    ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
@@ -71,6 +74,50 @@ def homepage_links() -> list[str]:
 def test_the_strict_build_has_no_warnings(site: SiteBuild) -> None:
     assert site.returncode == 0
     assert site.stderr == ""
+    # -q leaves Sphinx's own progress out: what is left was printed past its logging (sphinxext-opengraph
+    # printed "matplotlib is not installed, social cards will not be generated" on every build).
+    assert site.stdout == ""
+
+
+def test_a_clean_build_says_nothing_but_its_progress(tmp_path: Path) -> None:
+    """Without -q: no extension of the site logs its configuration or a notice of its own."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO / "_ext")}
+    env.pop("FORCE_COLOR", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-nW",
+            "--keep-going",
+            "--no-color",
+            str(REPO),
+            str(tmp_path / "html"),
+            "-d",
+            str(tmp_path / "doctrees"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    said = [line for line in result.stdout.splitlines() if line.strip() and not SPHINX_PROGRESS.match(line)]
+    assert said == []
+
+
+#: The lines of a build Sphinx itself writes (and the progress lines of sphinxcontrib-bibtex and
+#: sphinx-last-updated-by-git, which report like Sphinx's own steps).
+SPHINX_PROGRESS = re.compile(
+    r"(Running Sphinx v|loading translations|making output directory|checking bibtex cache|building \[|"
+    r"updating environment:|reading sources\.\.\.|getting Git timestamps|looking for now-outdated|"
+    r"pickling environment|checking consistency|preparing documents|Writing evaluated template|"
+    r"writing output\.\.\.|generating indices|writing additional pages|copying |dumping |build succeeded|"
+    r"The HTML pages are in )"
+)
 
 
 def test_every_link_of_the_homepage_is_on_the_site(built: Path) -> None:
