@@ -124,8 +124,8 @@ def check_json_ld(node, path: str = "$") -> None:
         values = value if isinstance(value, list) else [value]
         if term.get("@type") in {"Date", "DateTime"}:
             assert all(isinstance(v, str) and ISO_DATE.fullmatch(v) for v in values), f"{path}.{key}: {value}"
-        if term.get("@type") == "@id":
-            assert all(isinstance(v, str) and re.match(r"https?://", v) for v in values), f"{path}.{key}"
+        if term.get("@type") == "@id":  # a link; or, as JSON-LD allows, a node of its own
+            assert all(isinstance(v, dict) or re.match(r"https?://", v) for v in values), f"{path}.{key}"
         check_json_ld(value, f"{path}.{key}")
 
 
