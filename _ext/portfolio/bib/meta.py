@@ -6,6 +6,7 @@ title, authors, venue and date as a visitor.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -80,6 +81,11 @@ def description(paper: Paper) -> str:
     return f"{paper.title} ({paper.label}). {authors}."
 
 
+@functools.cache
+def owner_name_keys(names: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    return frozenset(person_key(Person(name)) for name in names)
+
+
 def scholarly_article(
     paper: Paper,
     url: str,
@@ -92,7 +98,7 @@ def scholarly_article(
 ) -> dict[str, Any]:
     """The paper as a schema.org ``ScholarlyArticle``: Google's article fields where they are known
     (``image``, ``dateModified``, the owner's ``url``), ``sameAs`` the article's own records only."""
-    owner_keys = {person_key(Person(name)) for name in owner}
+    owner_keys = owner_name_keys(tuple(owner))
 
     def agent(author) -> dict[str, Any]:
         data: dict[str, Any] = {"@type": "Organization" if author.group else "Person", "name": author.name}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pybtex.database import Entry
 
-from .model import paper_of
+from .model import paper_of, pdf_file
 from .vocabulary import PDF_FOLDER, PDF_MAX_MB, page_name
 
 __all__ = ["PDF_FOLDER", "PDF_MAX_MB", "HostedPdf", "PdfProblem", "hosted_pdfs", "scholar_summary"]
@@ -59,7 +59,7 @@ def hosted_pdfs(
     )
     claimed: set[str] = set()
     for key, entry in entries.items():
-        named = paper_of(entry).pdf_file
+        named = pdf_file(entry)  # not the whole model: this runs over every entry on every build
         if named:
             source = (root / named).resolve()
             if not source.is_relative_to(root):

@@ -96,7 +96,15 @@ def copy_hosted_pdfs(app: Sphinx, exception: BaseException | None) -> None:
 
 def entry_dates(app: Sphinx) -> dict[str, int]:
     """Key -> commit time of the entry's newest committed line, over every bib file; kept between builds
-    while the files and the checked-out commit are the same."""
+    while the files and the checked-out commit are the same; looked up once per build (every paper
+    page and the sitemap ask)."""
+    found = getattr(app.builder, "portfolio_entry_dates", None)
+    if found is None:
+        found = app.builder.portfolio_entry_dates = _entry_dates(app)
+    return found
+
+
+def _entry_dates(app: Sphinx) -> dict[str, int]:
     paths = [path for path in seam.bib_paths(app) if path.is_file()]
     try:
         head = subprocess.run(

@@ -138,7 +138,7 @@ class ListItems:
 
     def pdf_href(self, entry: Entry) -> str:
         builder = current_builder()
-        if not hasattr(builder, "get_target_uri"):
+        if entry.key not in state(self.env).hosted or not hasattr(builder, "get_target_uri"):
             return ""
         return hosted_href(self.env, entry.key, builder.get_target_uri(self.env.docname))
 
