@@ -133,3 +133,35 @@ def test_scholar_dates_are_a_full_date_or_the_year_alone() -> None:
     }
     assert article["author"][2] == {"@type": "Person", "name": "Kun Zhou", "url": "https://site/"}
     assert "isPartOf" not in article  # "arXiv preprint arXiv:..." is no venue
+
+
+def test_an_entry_dates_from_its_newest_committed_line_and_a_shallow_clone_dates_nothing(tmp_path) -> None:
+    import os
+    import subprocess
+
+    from portfolio.bib.history import entry_times
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str, cwd=repo, when: str = "") -> None:
+        env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else None
+        subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.org")
+    git("config", "user.name", "T")
+    bib = repo / "refs.bib"
+    bib.write_text("@misc{a2020x,\n  title = {A},\n}\n\n@misc{b2021y,\n  title = {B},\n}\n", encoding="utf-8")
+    git("add", "refs.bib")
+    git("commit", "-qm", "one", when="2020-01-02T00:00:00Z")
+    bib.write_text(bib.read_text().replace("{B}", "{B2}"), encoding="utf-8")
+    git("commit", "-qam", "two", when="2021-03-04T00:00:00Z")
+    times = entry_times(bib, bib.read_text())
+    assert times == {"a2020x": 1577923200, "b2021y": 1614816000}
+    bib.write_text(bib.read_text().replace("{A}", "{A2}"), encoding="utf-8")  # not committed
+    assert entry_times(bib, bib.read_text())["a2020x"] == 1577923200
+    shallow = tmp_path / "shallow"
+    git("clone", "-q", "--depth", "1", f"file://{repo}", str(shallow), cwd=tmp_path)
+    copy = shallow / "refs.bib"
+    assert entry_times(copy, copy.read_text()) == {}

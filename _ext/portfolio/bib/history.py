@@ -3,7 +3,8 @@
 ``git blame --line-porcelain`` runs once per bib file (tens of milliseconds for a thousand lines) and gives
 every line's commit time; an entry's date is the newest of its lines. Lines not committed yet count for
 nothing, so a working copy's edits do not make the date of a clean build move. Outside a git checkout
-(an unpacked archive), or without git, no entry has a date.
+(an unpacked archive), in a shallow clone (whose oldest commit would date every older line), or without
+git, no entry has a date.
 """
 
 from __future__ import annotations
@@ -17,8 +18,17 @@ from .scan import scan
 def line_times(path: Path) -> dict[int, int]:
     """Line number -> commit time (Unix seconds) of each committed line of ``path``; {} without git."""
     try:
+        shallow = subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository"],
+            cwd=path.parent,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if shallow.stdout.strip() == "true":
+            return {}  # its oldest commit would date every older line
         result = subprocess.run(
-            ["git", "blame", "--line-porcelain", "--", path.name],
+            ["git", "blame", "--root", "--line-porcelain", "--", path.name],
             cwd=path.parent,
             capture_output=True,
             text=True,
@@ -44,6 +54,8 @@ def line_times(path: Path) -> dict[int, int]:
             uncommitted = first == "0" * 40
         elif first == "committer-time":
             stamp = int(rest)
+        elif first == "boundary":  # a commit past what blame may look at (a --since limit): no date
+            uncommitted = True
     return times
 
 
