@@ -308,8 +308,7 @@ def outdated_by_the_calendar(app: Sphinx, env: BuildEnvironment, added, changed,
 
 
 def site_url(config) -> str:
-    base = config.html_baseurl or "https://example.org/"
-    return base if base.endswith("/") else base + "/"
+    return options.site_base(config) or "https://example.org/"
 
 
 def inline_html(text: str, base: str) -> str:

@@ -42,10 +42,8 @@ def first_paragraph(doctree: nodes.document | None) -> str:
 
 def card_url(config) -> str:
     """The absolute URL of the site's card image, "" when the site has no base URL or no card."""
-    base, image = config.html_baseurl, config.portfolio_card_image
-    if not (base and image):
-        return ""
-    return urljoin(base if base.endswith("/") else base + "/", image)
+    base, image = options.site_base(config), config.portfolio_card_image
+    return urljoin(base, image) if base and image else ""
 
 
 def open_graph_tags(app: Sphinx, pagename: str, context: dict, doctree) -> list[tuple[str, str, str]]:
@@ -56,8 +54,7 @@ def open_graph_tags(app: Sphinx, pagename: str, context: dict, doctree) -> list[
         ("property", "og:title", plain_title(context.get("title", ""))),
         ("property", "og:type", fields.get("og:type", "website")),
     ]
-    if base := config.html_baseurl:
-        base = base if base.endswith("/") else base + "/"
+    if base := options.site_base(config):
         tags.append(("property", "og:url", urljoin(base, app.builder.get_target_uri(pagename))))
     tags.append(("property", "og:site_name", config.project))
     if description := fields.get("og:description") or first_paragraph(doctree):

@@ -70,6 +70,12 @@ OPTIONS: dict[str, Option] = {
 }
 
 
+def site_base(config) -> str:
+    """``html_baseurl`` ending in "/" (so that pages join onto it), or "" when the site has none."""
+    base = config.html_baseurl
+    return base if not base or base.endswith("/") else base + "/"
+
+
 def add(app: Sphinx, *names: str) -> None:
     for name in names:
         option = OPTIONS[name]

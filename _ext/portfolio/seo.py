@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 from docutils import nodes
 
 from . import options
+from .options import site_base
 from .papers import seam
 from .papers.hosting import entry_dates
 from .papers.state import state
@@ -68,11 +69,6 @@ def person(config) -> dict[str, Any]:
     if base := site_base(config):
         data.setdefault("url", base)
     return data
-
-
-def site_base(config) -> str:
-    base = config.html_baseurl
-    return base if not base or base.endswith("/") else base + "/"
 
 
 def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -42,6 +42,7 @@ from .vocabulary import (
     URL_FIELDS,
     VENUE_FIELDS,
     VENUE_SUBSTITUTES,
+    names_a_file,
 )
 
 # Fields whose value is a URL: a "%" there is part of a percent-encoding, not a comment.
@@ -254,7 +255,7 @@ def check_entry(
                 "bib_unsafe_url",
                 f"{name} of {key!r} is a {url.split(':')[0]}: URL, which is refused: use an https:// link",
             )
-        elif name == "pdf" and not re.match(r"[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
+        elif name == "pdf" and names_a_file(url):
             continue  # a file of the repository, hosted beside the page (bib.pdfs checks it)
         elif not URL.fullmatch(url):
             yield line_of(name), "bib_url", f"{name} {url!r} of {key!r} is not an http(s) URL"

@@ -15,6 +15,18 @@ from pathlib import Path
 from .scan import scan
 
 
+def head_commit(folder: Path) -> str:
+    """The commit checked out in ``folder``'s repository; "" outside one or without git. Dates are kept
+    between builds while it (and the bib files) stay the same."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
 def line_times(path: Path) -> dict[int, int]:
     """Line number -> commit time (Unix seconds) of each committed line of ``path``; {} without git."""
     try:

@@ -25,7 +25,16 @@ from .text import (
     person_key,
     plain_field,
 )
-from .vocabulary import KIND_OF_TYPE, LINK_FIELDS, MARKS, VENUE_FIELDS, is_safe_url, is_true, page_name
+from .vocabulary import (
+    KIND_OF_TYPE,
+    LINK_FIELDS,
+    MARKS,
+    VENUE_FIELDS,
+    is_safe_url,
+    is_true,
+    names_a_file,
+    page_name,
+)
 
 
 def venue_field_name(entry: Entry) -> str | None:
@@ -54,9 +63,7 @@ def paper_links(entry: Entry) -> list[tuple[str, str]]:
     anthology = fields.get("anthology", "").strip()
     doi = fields.get("doi", "").strip()
     openreview = fields.get("openreview", "").strip()
-    pdf = fields.get("pdf", "").strip()
-    if pdf and not re.match(r"[a-z][a-z0-9+.-]*:", pdf, re.IGNORECASE):
-        pdf = ""  # a file of the repository, hosted beside the paper page by the Sphinx layer
+    pdf = "" if pdf_file(entry) else fields.get("pdf", "").strip()  # a file: hosted by the Sphinx layer
 
     links: list[tuple[str, str]] = []
     if pdf:
@@ -90,7 +97,7 @@ def pdf_url(entry: Entry) -> str:
 def pdf_file(entry: Entry) -> str:
     """The ``pdf`` field when it names a file of the repository rather than a URL (else "")."""
     pdf = entry.fields.get("pdf", "").strip()
-    return "" if not pdf or re.match(r"[a-z][a-z0-9+.-]*:", pdf, re.IGNORECASE) else pdf
+    return pdf if names_a_file(pdf) else ""
 
 
 #: The link labels that are records of the article itself (not its code, slides or project page).

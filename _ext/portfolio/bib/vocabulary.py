@@ -135,6 +135,12 @@ MONTH_MACROS = {number: name for name, number in MONTHS.items() if len(name) == 
 PDF_FOLDER = "publications/pdf"
 PDF_MAX_MB = 5
 
+
+def names_a_file(value: str) -> bool:
+    """A ``pdf`` field that names a file of the repository (``papers/x.pdf``) rather than a URL."""
+    return bool(value) and not re.match(r"[a-z][a-z0-9+.-]*:", value, re.IGNORECASE)
+
+
 # -- Identifiers, keys and URLs --------------------------------------------------------------------------
 
 DOI = re.compile(r"10\.\d{4,9}/\S+")

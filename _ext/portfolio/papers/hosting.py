@@ -10,14 +10,13 @@ changed), and a PDF that is no longer hosted is deleted from the output.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from ..bib.history import entry_times
+from ..bib.history import entry_times, head_commit
 from ..bib.parse import read_text
 from ..bib.pdfs import HostedPdf, hosted_pdfs
 from . import seam
@@ -106,12 +105,7 @@ def entry_dates(app: Sphinx) -> dict[str, int]:
 
 def _entry_dates(app: Sphinx) -> dict[str, int]:
     paths = [path for path in seam.bib_paths(app) if path.is_file()]
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=app.srcdir, capture_output=True, text=True, check=False
-        ).stdout.strip()
-    except OSError:
-        head = ""
+    head = head_commit(Path(app.srcdir))
     inputs = (head, tuple((str(path), path.stat().st_mtime_ns) for path in paths))
 
     def compute() -> dict[str, int]:

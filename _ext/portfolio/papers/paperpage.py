@@ -15,6 +15,7 @@ from pybtex.database import Entry
 
 from ..bib.meta import highwire_tags, scholarly_article
 from ..bib.model import paper_of
+from ..options import site_base
 from .hosting import entry_dates
 from .locations import entry_location
 from .nodes import NodeWriter
@@ -96,11 +97,10 @@ def parts(app: Sphinx, write: NodeWriter, pagename: str, entry: Entry, citers: t
     """What the shell's markers stand for on this paper's page."""
     paper = paper_of(entry)
     pdf = state(app.env).hosted.get(entry.key)
-    base = app.config.html_baseurl
-    base = base if not base or base.endswith("/") else base + "/"
+    base = site_base(app.config)
     # Google Scholar wants the absolute URL of a PDF in the page's own folder.
     page_url = urljoin(base, app.builder.get_target_uri(pagename)) if base else ""
-    pdf_url = (urljoin(page_url, pdf.name) if base else pdf.name) if pdf else ""
+    pdf_url = urljoin(page_url, pdf.name) if pdf else ""  # without a base URL: the name, relative
     tags = highwire_tags(paper, pdf_url)
     description = next((content for name, content in tags if name == "description"), "")
     head = "".join(meta_tag(name, content) for name, content in tags)
