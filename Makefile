@@ -10,7 +10,7 @@ BUILDDIR  ?= _build
 CHROMIUM  ?= $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser))
 export CHROMIUM
 
-.PHONY: help html serve test check tidy tidy-check linkcheck lint bench bibtex-suite clean lock
+.PHONY: help html serve test check tidy tidy-check linkcheck lint bench bibtex-suite clean lock pdf-previews
 
 help:
 	@echo "make html   build the site into $(BUILDDIR)/html (strict: warnings fail)"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  build times of 50 to 5000 papers, ours next to stock sphinxcontrib-bibtex (~30 min)"
 	@echo "make bibtex-suite  sphinxcontrib-bibtex's own tests with our extensions loaded (needs PyPI)"
+	@echo "make pdf-previews  PNGs of the first page of the CV and list PDFs (after make html; needs pdftoppm)"
 	@echo "make lock   re-resolve requirements.txt from pyproject.toml (needs the network)"
 	@echo "make clean  remove $(BUILDDIR)"
 
@@ -113,6 +114,19 @@ lock:
 	  $(BUILDDIR)/lock-venv/bin/python -m pip freeze | $(BUILDDIR)/lock-venv/bin/python -c "$$KEEP_MARKERS" ) \
 		> requirements.txt
 	rm -rf $(BUILDDIR)/lock-venv
+
+# The first page of each PDF the build typesets, as a PNG beside the site (CI uploads it with the site, so a
+# reviewer sees a pull request's CV without downloading it). pdftoppm is Debian's poppler-utils.
+PDF_OUTPUTS = $(shell $(PYTHON) -c 'import runpy; conf = runpy.run_path("conf.py"); \
+	print(conf.get("portfolio_cv_pdf", ""), conf["portfolio_export_path"] + ".pdf" \
+	if conf.get("portfolio_publications_pdf") else "")')
+pdf-previews:
+	mkdir -p $(BUILDDIR)/html/_pdf-previews
+	for pdf in $(PDF_OUTPUTS); do \
+		pdftoppm -png -r 110 -singlefile -f 1 -l 1 "$(BUILDDIR)/html/$$pdf" \
+			"$(BUILDDIR)/html/_pdf-previews/$$(basename "$$pdf" .pdf)" || exit 1; \
+	done
+	@ls -l $(BUILDDIR)/html/_pdf-previews
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -27,6 +27,8 @@ extensions = [
     # The bibliography: style, {publications}, paper pages, downloads, bib checks (see its docstring).
     "portfolio.papers",
     "portfolio.news",
+    # The CV page and the PDFs of the CV and the publication list, from cv.yaml and refs.bib.
+    "portfolio.cvbuild",
     "portfolio.profile",
     "portfolio.reproducible",
     "portfolio.assets",
@@ -86,6 +88,18 @@ portfolio_export_path = "publications/kun-zhou-publications"
 portfolio_author_limit = 8
 # Entries with `selected = {true}` are listed on the home page.
 portfolio_selected_field = "selected"
+
+# -- CV and PDFs --------------------------------------------------------------
+# cv.yaml is the CV as data (RenderCV's layout): cv.md shows it, and the build typesets it as a PDF.
+portfolio_cv_data = "cv.yaml"
+# Anchors of the CV page's sections that links already use (other sections get their title's slug).
+portfolio_cv_section_ids = {"Experiences": "experience", "Rewards and Honors": "honors"}
+portfolio_cv_pdf = "kun-zhou-cv.pdf"
+# "selected" lists the papers marked selected in the CV PDF and links the full list; "all" lists every one.
+portfolio_cv_papers = "selected"
+# The publication list as PDF too, beside the BibTeX and CSL-JSON downloads.
+portfolio_publications_pdf = True
+portfolio_pdf_page_size = "a4"
 
 # -- Owner -------------------------------------------------------------------
 portfolio_owner_names = ["Kun Zhou", "K. Zhou", "Zhou, Kun"]

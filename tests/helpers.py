@@ -67,3 +67,25 @@ def build_site(srcdir: Path, outdir: Path, *extra: str, ext_dir: Path = REPO / "
         env=env,
     )
     return SiteBuild(outdir, result.returncode, result.stderr, result.stdout)
+
+
+# -- PDFs -----------------------------------------------------------------------------------------------
+
+
+def pdf_reader(path: Path):
+    from pypdf import PdfReader
+
+    return PdfReader(path)
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text in one line: every run of white space (line ends too) made one space."""
+    return " ".join(" ".join(page.extract_text() for page in pdf_reader(path).pages).split())
+
+
+def title_text(entry) -> str:
+    """A paper's title as the PDFs set it: its math as text with scripts."""
+    from portfolio.bib.model import paper_of
+    from portfolio.cv.mathtext import text_spans
+
+    return " ".join("".join(str(span["text"]) for span in text_spans(paper_of(entry).title)).split())

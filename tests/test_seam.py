@@ -53,6 +53,7 @@ def test_every_package_our_code_imports_is_declared() -> None:
         "sphinx": "sphinx", "docutils": "docutils", "pybtex": "pybtex", "pybtex_docutils": "pybtex-docutils",
         "sphinxcontrib": "sphinxcontrib-bibtex", "yaml": "pyyaml", "markdown_it": "markdown-it-py",
         "packaging": "packaging", "fontTools": "fonttools", "latex2mathml": "latex2mathml",
+        "typst": "typst", "rendercv_fonts": "rendercv-fonts",
     }  # fmt: skip
     imported = set()
     for path in (REPO / "_ext" / "portfolio").rglob("*.py"):
@@ -91,15 +92,17 @@ def test_the_installed_versions_pass_the_guard() -> None:
     seam.check_versions()
 
 
-def test_the_core_imports_neither_sphinx_nor_docutils() -> None:
-    """portfolio.bib is BibTeX as data: every module of it loads without Sphinx or docutils."""
+@pytest.mark.parametrize("package", ["bib", "cv"])
+def test_the_core_imports_neither_sphinx_nor_docutils(package: str) -> None:
+    """portfolio.bib is BibTeX as data, portfolio.cv the CV as data and the PDFs' content: every module
+    of each loads without Sphinx or docutils."""
     import subprocess
 
-    modules = sorted(path.stem for path in (REPO / "_ext" / "portfolio" / "bib").glob("*.py"))
+    modules = sorted(path.stem for path in (REPO / "_ext" / "portfolio" / package).glob("*.py"))
     code = (
         "import importlib, sys\n"
-        f"for name in {[name for name in modules if name != '__main__']!r}:\n"
-        "    importlib.import_module(f'portfolio.bib.{name}')\n"
+        f"for name in {[name for name in modules if name not in ('__main__', '__init__')]!r}:\n"
+        f"    importlib.import_module(f'portfolio.{package}.{{name}}')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(('sphinx', 'docutils'))}))\n"
     )
     result = subprocess.run(

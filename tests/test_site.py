@@ -357,7 +357,8 @@ def test_pages_link_their_source_for_editing_and_show_the_last_commit_date(built
         == "https://github.com/Lancelot39/kunzhou-site/edit/main/cv.md"
     )
     stamp = subprocess.run(
-        ["git", "log", "-1", "--format=%ct", "--", "cv.md"],
+        # The page is made of cv.md and cv.yaml: its date is the newer one's.
+        ["git", "log", "-1", "--format=%ct", "--", "cv.md", "cv.yaml"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -373,3 +374,40 @@ def test_pages_link_their_source_for_editing_and_show_the_last_commit_date(built
     assert paper.select_one(".editthispage a")["href"] == (
         f"https://github.com/Lancelot39/kunzhou-site/blob/main/refs.bib#L{line}"
     )
+
+
+def test_the_cv_and_the_publication_list_as_pdf(built: Path) -> None:
+    """Both PDFs of the real site: every fact of cv.yaml and every paper of refs.bib, linked from the
+    profile card, the CV page and the publications page."""
+    from helpers import pdf_reader, pdf_text, title_text
+
+    from portfolio.cv.data import read_cv
+    from portfolio.cv.inline import plain_parts
+
+    cv, problems = read_cv((REPO / "cv.yaml").read_text(encoding="utf-8"))
+    assert problems == []
+    cv_pdf, list_pdf = built / "kun-zhou-cv.pdf", built / "publications" / "kun-zhou-publications.pdf"
+    text = pdf_text(cv_pdf)
+    page_text = " ".join(page(built, "cv.html").select_one("article").get_text().split())
+    assert text.startswith("Kun Zhou 周昆 Postdoctoral Researcher, University of California, San Diego")
+    for section in cv.sections:
+        for entry in section.entries:
+            for value in [
+                *entry.values.values(),
+                *(item for items in entry.lists.values() for item in items),
+            ]:
+                for fact in plain_parts(value) if value != entry.get("id") else ():
+                    assert fact in text, fact
+                    assert fact in page_text, fact
+    entries = parse_file(REPO / "refs.bib").entries
+    listed = pdf_text(list_pdf)
+    assert all(title_text(entry) in listed for entry in entries.values())
+    assert f"{len(entries)} papers, newest first" in listed
+    assert len(pdf_reader(cv_pdf).pages) <= 3
+    card = {a.get_text(strip=True): a["href"] for a in page(built, "index.html").select(".profile-links a")}
+    assert card["CV (PDF)"] == "kun-zhou-cv.pdf"
+    assert "kun-zhou-cv.pdf" in {a["href"] for a in page(built, "cv.html").select("article a")}
+    downloads = {
+        a.get_text(): a["href"] for a in page(built, "publications/index.html").select("a.pub-download")
+    }
+    assert downloads["PDF"] == "kun-zhou-publications.pdf"

@@ -31,6 +31,7 @@ from .bib.model import paper_of
 from .papers.listing import paper_docname
 from .papers.nodes import doc_link, export_link
 from .papers.seam import bib_data
+from .yamlsource import compose
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -76,16 +77,9 @@ def slug(text: str, length: int = 48) -> str:
 
 def read_news(text: str) -> tuple[list[NewsItem], list[NewsProblem]]:
     """The items of a news file, in file order, and what is wrong with the others (by line)."""
-    try:
-        root = yaml.compose(text)
-    except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. a control character
-        line = text.count("\n", 0, error.position) + 1
-        return [], [NewsProblem(line, f"not valid YAML: character U+{error.character:04X} is not allowed")]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return [], [
-            NewsProblem(mark.line + 1 if mark else 1, f"not valid YAML: {getattr(error, 'problem', error)}")
-        ]
+    root, failure = compose(text)
+    if failure is not None:
+        return [], [NewsProblem(*failure)]
     if root is None:
         return [], []
     if not isinstance(root, yaml.SequenceNode):

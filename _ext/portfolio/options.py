@@ -58,6 +58,21 @@ OPTIONS: dict[str, Option] = {
     "portfolio_photo_candidates": Option([], "env", (list, tuple), "photos to use, the first that exists"),
     "portfolio_photo_placeholder": Option("", "env", (str,), "the photo when none of them exists"),
     "portfolio_profile_links": Option([], "env", (list, tuple), "name, url and icon of each profile link"),
+    # -- CV and PDFs (portfolio.cvbuild)
+    "portfolio_cv_data": Option(
+        "", "env", (str,), 'the CV as data (RenderCV\'s layout), for the CV page and PDF ("": none)'
+    ),
+    "portfolio_cv_section_ids": Option(
+        {}, "env", (dict,), "section title -> its anchor on the CV page (else the title's slug)"
+    ),
+    "portfolio_cv_pdf": Option("", "env", (str,), 'the CV as PDF, a path in the built site ("": none)'),
+    "portfolio_cv_papers": Option(
+        "selected", "", (str,), '"selected" or "all": the papers the CV PDF lists (it links the rest)'
+    ),
+    "portfolio_publications_pdf": Option(
+        False, "env", (bool,), "also write the publication list as <portfolio_export_path>.pdf"
+    ),
+    "portfolio_pdf_page_size": Option("a4", "", (str,), '"a4" or "us-letter": the PDFs\' page size'),
     # -- Search engines (portfolio.seo)
     "portfolio_person": Option({}, "html", (dict,), "the home page's schema.org Person"),
     "portfolio_card_image": Option(

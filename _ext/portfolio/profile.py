@@ -111,7 +111,22 @@ class ProfileCard(SphinxDirective):
             item = nodes.list_item()
             item += nodes.paragraph("", "", reference)
             links += item
+        if cv_pdf := self.cv_pdf():
+            from .papers.nodes import export_link
+
+            link = export_link("", "", path=cv_pdf, classes=["profile-link"])
+            link += nodes.inline(classes=["fa-solid", "fa-file-pdf", "profile-link-icon"])
+            link += nodes.inline(text="CV (PDF)", classes=["profile-link-text"])
+            item = nodes.list_item()
+            item += nodes.paragraph("", "", link)
+            links += item
         return links
+
+    def cv_pdf(self) -> str:
+        """The CV PDF's path when portfolio.cvbuild typesets one (it declares the option), else ""."""
+        if not getattr(self.config, "portfolio_cv_data", ""):
+            return ""
+        return getattr(self.config, "portfolio_cv_pdf", "")
 
 
 def choose_photo(env: BuildEnvironment) -> str | None:

@@ -237,7 +237,13 @@ class PublicationList(SphinxDirective):
         line += export_link("", "BibTeX", path=self.config.portfolio_export_path + ".bib")
         line += nodes.Text(" · ")
         line += export_link("", "CSL-JSON", path=self.config.portfolio_export_path + ".json")
-        line += nodes.Text(" (for Zotero, Pandoc and other citation managers).")
+        line += nodes.Text(" (for Zotero, Pandoc and other citation managers)")
+        # Typeset by portfolio.cvbuild, which declares the option.
+        if getattr(self.config, "portfolio_publications_pdf", False):
+            line += nodes.Text(" · ")
+            line += export_link("", "PDF", path=self.config.portfolio_export_path + ".pdf")
+            line += nodes.Text(" (to print or send)")
+        line += nodes.Text(".")
         return line
 
     def register_citation_targets(self) -> None:

@@ -149,6 +149,5 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> 
         link_placeholder(placeholder, builder.get_relative_uri(docname, target))
     for placeholder in list(doctree.findall(export_link)):
         uri = relative_uri(builder.get_target_uri(docname), placeholder["path"])
-        placeholder.replace_self(
-            nodes.reference("", placeholder.astext(), refuri=uri, classes=["pub-download"])
-        )
+        classes = ["pub-download", *placeholder.get("classes", ())]
+        placeholder.replace_self(nodes.reference("", "", *placeholder.children, refuri=uri, classes=classes))
