@@ -385,7 +385,10 @@ def test_a_typst_error_names_the_template_and_line_and_leaves_no_pdf(
     app = build_in_process(root_copy)
     warnings = warnings_of(app)
     assert len(warnings) == 1, warnings
-    assert f"{broken}:6: WARNING: the cv PDF was not made: dictionary does not contain key" in warnings[0]
+    assert (
+        f"{broken.resolve()}:6: WARNING: the cv PDF was not made: dictionary does not contain key"
+        in warnings[0]
+    )
     assert not (app.outdir / "cv.pdf").exists()
     assert not list(Path(app.outdir).rglob("*.partial"))
     assert (app.outdir / "publications" / "all.pdf").is_file()

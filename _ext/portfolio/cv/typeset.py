@@ -86,11 +86,20 @@ def typeset(template: str, document: dict[str, Any], timestamp: int | None) -> t
 
 def typeset_error(error, template: str) -> TypesetError:
     place = DIAGNOSTIC_PLACE.search(getattr(error, "diagnostic", "") or "")
-    file = str(TEMPLATES / place.group("file")) if place else str(TEMPLATES / f"{template}.typ")
+    file = str(template_path(place.group("file")) if place else TEMPLATES / f"{template}.typ")
     hints = "".join(f" (hint: {hint})" for hint in getattr(error, "hints", []) or [])
     return TypesetError(
         f"{getattr(error, 'message', error)}{hints}", file, int(place.group("line")) if place else 1
     )
+
+
+def template_path(reported: str) -> Path:
+    """The file a diagnostic names: Typst gives it relative to the project root or to the working
+    directory, whichever it finds shorter."""
+    for candidate in (Path(reported), TEMPLATES / reported, Path.cwd() / reported):
+        if candidate.is_absolute() and candidate.is_file():
+            return candidate.resolve()
+    return TEMPLATES / reported
 
 
 def describe(warning) -> str:
