@@ -158,6 +158,10 @@ portfolio_person = {
     "knowsAbout": ["Large language models", "World models", "Multimodal foundation models"],
 }
 
+# -- Copy buttons (sphinx-copybutton) ---------------------------------------------
+# The publication list's BibTeX blocks are divs styled as pres (portfolio.papers.nodes): they get buttons too.
+copybutton_selector = "div.highlight pre, div.highlight div.pub-bibtex-text"
+
 # -- HTML output -------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = "Kun Zhou"

@@ -32,6 +32,8 @@ SETTINGS = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))[
 LOOK = ("_ext", "_static", "_templates", "conf.py")
 PAGES = [
     "index.html",
+    # Every toggle open: the BibTeX and abstract blocks too.
+    "publications/index.html#open",
     "research/index.html",
     "publications/index.html",
     "projects/index.html",
@@ -123,7 +125,10 @@ def screenshot(browser, url: str, width: int, scheme: str) -> bytes:
     context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]}, color_scheme=scheme)
     try:
         page = context.new_page()
-        page.goto(url, wait_until="load")
+        page.goto(url.removesuffix("#open"), wait_until="load")
+        if url.endswith("#open"):
+            page.evaluate("document.querySelectorAll('details').forEach((toggle) => { toggle.open = true; })")
+            page.wait_for_timeout(100)
         page.evaluate("document.fonts.ready")
         return page.screenshot(full_page=True, animations="disabled", caret="hide")
     finally:
@@ -155,7 +160,7 @@ def test_the_page_looks_as_at_the_reference(servers, browser, path: str, width: 
     allowed = SETTINGS["pixel_tolerance"] * total
     if differ > allowed:
         DIFF_DIR.mkdir(parents=True, exist_ok=True)
-        stem = f"{path.replace('/', '_').removesuffix('.html')}-{width}-{scheme}"
+        stem = f"{path.replace('/', '_').replace('#', '-').replace('.html', '')}-{width}-{scheme}"
         (DIFF_DIR / f"{stem}-reference.png").write_bytes(reference)
         (DIFF_DIR / f"{stem}-current.png").write_bytes(current)
         if difference is not None:
