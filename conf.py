@@ -33,6 +33,7 @@ extensions = [
     "portfolio.reproducible",
     "portfolio.assets",
     "portfolio.iconfont",
+    "portfolio.csssubset",
     "portfolio.deferscripts",
     "portfolio.lazyimages",
     "portfolio.mathml",
