@@ -130,13 +130,13 @@ pdf-previews:
 	done
 	@ls -l $(BUILDDIR)/html/_pdf-previews
 
-# A change of look is deliberate when the reference of tests/test_visual.py moves to the commit that makes
-# it: commit your change, run this, and commit pyproject.toml.
+# A change of look is deliberate when tests/test_visual.py's reference look is the commit that makes it:
+# commit your change, run this, and commit tests/data/visual-reference.tar.gz.
 visual-reference:
 	@git diff --quiet HEAD -- _ext _static _templates conf.py || \
-		{ echo "commit the change of look first: the reference is a commit"; exit 1; }
-	sed -i.bak 's/^reference = ".*"/reference = "'"$$(git rev-parse HEAD)"'"/' pyproject.toml && rm pyproject.toml.bak
-	@grep '^reference = ' pyproject.toml
+		{ echo "commit the change of look first: the reference is a commit's look"; exit 1; }
+	git archive HEAD _ext _static _templates conf.py | gzip -n -9 > tests/data/visual-reference.tar.gz
+	@echo "tests/data/visual-reference.tar.gz: the look of $$(git rev-parse --short HEAD)"
 
 clean:
 	rm -rf $(BUILDDIR)
