@@ -10,7 +10,8 @@ BUILDDIR  ?= _build
 CHROMIUM  ?= $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser))
 export CHROMIUM
 
-.PHONY: help html serve test check tidy tidy-check linkcheck lint bench bibtex-suite clean lock pdf-previews
+.PHONY: help html serve test check tidy tidy-check linkcheck lint bench bibtex-suite clean lock pdf-previews \
+	visual-reference
 
 help:
 	@echo "make html   build the site into $(BUILDDIR)/html (strict: warnings fail)"
@@ -23,6 +24,7 @@ help:
 	@echo "make bench  build times of 50 to 5000 papers, ours next to stock sphinxcontrib-bibtex (~30 min)"
 	@echo "make bibtex-suite  sphinxcontrib-bibtex's own tests with our extensions loaded (needs PyPI)"
 	@echo "make pdf-previews  PNGs of the first page of the CV and list PDFs (after make html; needs pdftoppm)"
+	@echo "make visual-reference  make the current commit the look tests/test_visual.py compares with"
 	@echo "make lock   re-resolve requirements.txt from pyproject.toml (needs the network)"
 	@echo "make clean  remove $(BUILDDIR)"
 
@@ -127,6 +129,14 @@ pdf-previews:
 			"$(BUILDDIR)/html/_pdf-previews/$$(basename "$$pdf" .pdf)" || exit 1; \
 	done
 	@ls -l $(BUILDDIR)/html/_pdf-previews
+
+# A change of look is deliberate when tests/test_visual.py's reference look is the commit that makes it:
+# commit your change, run this, and commit tests/data/visual-reference.tar.gz.
+visual-reference:
+	@git diff --quiet HEAD -- _ext _static _templates conf.py || \
+		{ echo "commit the change of look first: the reference is a commit's look"; exit 1; }
+	git archive HEAD _ext _static _templates conf.py | gzip -n -9 > tests/data/visual-reference.tar.gz
+	@echo "tests/data/visual-reference.tar.gz: the look of $$(git rev-parse --short HEAD)"
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -33,6 +33,7 @@ extensions = [
     "portfolio.reproducible",
     "portfolio.assets",
     "portfolio.iconfont",
+    "portfolio.csssubset",
     "portfolio.deferscripts",
     "portfolio.lazyimages",
     "portfolio.mathml",
@@ -157,6 +158,10 @@ portfolio_person = {
     "email": "mailto:kuzhou@ucsd.edu",
     "knowsAbout": ["Large language models", "World models", "Multimodal foundation models"],
 }
+
+# -- Copy buttons (sphinx-copybutton) ---------------------------------------------
+# The publication list's BibTeX blocks are divs styled as pres (portfolio.papers.nodes): they get buttons too.
+copybutton_selector = "div.highlight pre, div.highlight div.pub-bibtex-text"
 
 # -- HTML output -------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"

@@ -1,24 +1,36 @@
-"""Lighthouse scores of the built site, served with gzip as Read the Docs serves it.
+"""Lighthouse scores of the built site, served with gzip as Read the Docs serves it, beside a floor page.
 
-    make html && .venv/bin/python benchmarks/lighthouse.py [--site _build/html] [--json out.json]
+    make html && .venv/bin/python benchmarks/lighthouse.py [--site _build/html] [--runs 3] [--hog]
+        [--pages index.html cv.html] [--presets mobile desktop] [--json out.json]
 
 Runs Lighthouse 12.2.3 (from npm, through ``npx``; needs Node and, the first time, the npm registry) with
-Debian's Chromium on every top-level page, with the mobile (default) and desktop presets, and prints one row
-per page and preset: the four category scores, FCP, LCP, TBT, CLS, bytes transferred and request count.
-A benchmark, not a test: the numbers depend on the machine, so compare runs made on the same one.
+Debian's Chromium on the top-level pages and a paper page, with the mobile (default) and desktop presets.
+Each page is measured beside its *floor*: a bare HTML page of the same text (the page's article, without
+stylesheets, scripts, images or attributes but links), served by the same server in the same run, so the
+ratios FCP/floor and LCP/floor say what our markup, styles and scripts cost on this machine today. Every
+page and its floor alternate, ``--runs`` times; the medians are printed, one row per page and preset: the
+four category scores, FCP, LCP, TBT, CLS, bytes transferred, requests, and the ratios to the floor.
+
+``--hog`` runs everything again with a CPU hog (a busy loop in another process) pinned to the machine's last
+core, as a mid-range phone's other work would be: the rows are printed as ``hog``. A benchmark, not a test:
+the numbers depend on the machine, so compare the ratios of one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
+import html
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -114,37 +126,133 @@ def summary(report: dict) -> dict:
     }
 
 
+FLOOR_DIR = "_floor"
+METRICS = ("performance", "accessibility", "best-practices", "seo", "FCP_ms", "LCP_ms", "TBT_ms", "CLS")
+
+
+def floor_page(page_html: str) -> str:
+    """A bare HTML page of the same text: the article's elements without attributes (links keep href),
+    no stylesheet, script, image or form, the title and language kept."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page_html, "html.parser")
+    title = soup.title.get_text() if soup.title else ""
+    article = soup.find("article") or soup.find(attrs={"role": "main"}) or soup.body
+    for element in article.find_all(["script", "style", "link", "img", "svg", "button", "input", "form"]):
+        element.decompose()
+    for element in article.find_all(True):
+        element.attrs = {"href": element["href"]} if element.name == "a" and element.get("href") else {}
+    description = soup.find("meta", attrs={"name": "description"})
+    meta = f'<meta name="description" content="{html.escape(description["content"])}">' if description else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title>{meta}</head>\n<body><main>{article.decode_contents()}</main>"
+        "</body></html>\n"
+    )
+
+
+def write_floor_pages(site: Path, pages: list[str], folder: Path) -> None:
+    for page in pages:
+        target = folder / FLOOR_DIR / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(floor_page((site / page).read_text(encoding="utf-8")), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def cpu_hog() -> Iterator[int]:
+    """A busy loop in another process, pinned to the last core (the browser may still use every core)."""
+    core = max(os.sched_getaffinity(0))
+    hog = subprocess.Popen(
+        [sys.executable, "-c", f"import os; os.sched_setaffinity(0, {{{core}}})\nwhile True: pass"]
+    )
+    try:
+        yield core
+    finally:
+        hog.kill()
+        hog.wait()
+
+
+def median_row(samples: list[dict]) -> dict:
+    row = {name: statistics.median(sample[name] for sample in samples) for name in METRICS}
+    row["transfer_KB"] = statistics.median(sample["transfer_KB"] for sample in samples)
+    row["requests"] = statistics.median(sample["requests"] for sample in samples)
+    return row
+
+
+def measure(
+    base: str, floor_base: str, pages: list[str], presets: list[str], runs: int, chrome: str
+) -> list[dict]:
+    samples: dict[tuple[str, str, str], list[dict]] = {}
+    for _ in range(runs):
+        for path in pages:
+            for preset in presets:
+                for kind, url in (("page", f"{base}/{path}"), ("floor", f"{floor_base}/{FLOOR_DIR}/{path}")):
+                    samples.setdefault((path, preset, kind), []).append(
+                        summary(run_lighthouse(url, preset, chrome))
+                    )
+    rows = []
+    for path in pages:
+        for preset in presets:
+            row = median_row(samples[(path, preset, "page")])
+            floor = median_row(samples[(path, preset, "floor")])
+            row.update(
+                page=path,
+                preset=preset,
+                runs=runs,
+                floor_FCP_ms=floor["FCP_ms"],
+                floor_LCP_ms=floor["LCP_ms"],
+                FCP_ratio=round(row["FCP_ms"] / floor["FCP_ms"], 2) if floor["FCP_ms"] else None,
+                LCP_ratio=round(row["LCP_ms"] / floor["LCP_ms"], 2) if floor["LCP_ms"] else None,
+            )
+            rows.append(row)
+    return rows
+
+
+def print_row(row: dict, condition: str) -> None:
+    print(
+        f"{row['page']:38} {row['preset']:7} {condition:5} perf {row['performance']:5.1f} "
+        f"a11y {row['accessibility']:3.0f} bp {row['best-practices']:3.0f} seo {row['seo']:3.0f}  "
+        f"FCP {row['FCP_ms']:6.0f} ms (x{row['FCP_ratio']:.2f})  LCP {row['LCP_ms']:6.0f} ms "
+        f"(x{row['LCP_ratio']:.2f})  TBT {row['TBT_ms']:5.0f} ms  CLS {row['CLS']:.3f}  "
+        f"{row['transfer_KB']:4.0f} KB  {row['requests']:3.0f} req  floor FCP {row['floor_FCP_ms']:.0f} ms",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, default=Path("_build/html"))
     parser.add_argument("--json", type=Path, default=Path("_build/lighthouse.json"))
     parser.add_argument("--chrome", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--runs", type=int, default=3, help="runs of each page and its floor (medians)")
+    parser.add_argument("--pages", nargs="+", default=PAGES)
+    parser.add_argument("--presets", nargs="+", default=["mobile", "desktop"], choices=["mobile", "desktop"])
+    parser.add_argument("--hog", action="store_true", help="also measure with a CPU hog on the last core")
     options = parser.parse_args(argv)
     if not (options.site / "index.html").is_file():
         print(f"{options.site} has no index.html: run `make html` first", file=sys.stderr)
         return 2
-    server, base = serve(options.site)
-    rows = []
-    try:
-        for path in PAGES:
-            for preset in ("mobile", "desktop"):
-                row = {
-                    "page": path,
-                    "preset": preset,
-                    **summary(run_lighthouse(f"{base}/{path}", preset, options.chrome)),
-                }
-                rows.append(row)
-                print(
-                    f"{path:38} {preset:7} perf {row['performance']:3} a11y {row['accessibility']:3} "
-                    f"bp {row['best-practices']:3} seo {row['seo']:3}  FCP {row['FCP_ms']:5} ms  "
-                    f"LCP {row['LCP_ms']:5} ms  TBT {row['TBT_ms']:4} ms  CLS {row['CLS']:.3f}  "
-                    f"{row['transfer_KB']:4} KB  {row['requests']:3} req",
-                    flush=True,
-                )
-    finally:
-        server.shutdown()
+    results = []
+    with tempfile.TemporaryDirectory() as floors:
+        write_floor_pages(options.site, options.pages, Path(floors))
+        server, base = serve(options.site)
+        floor_server, floor_base = serve(Path(floors))
+        try:
+            conditions = ["quiet", "hog"] if options.hog else ["quiet"]
+            for condition in conditions:
+                with cpu_hog() if condition == "hog" else contextlib.nullcontext():
+                    for row in measure(
+                        base, floor_base, options.pages, options.presets, options.runs, options.chrome
+                    ):
+                        row["condition"] = condition
+                        results.append(row)
+                        print_row(row, condition)
+        finally:
+            server.shutdown()
+            floor_server.shutdown()
     options.json.parent.mkdir(parents=True, exist_ok=True)
-    options.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {options.json}")
     return 0
 

@@ -213,7 +213,7 @@ def test_without_javascript_every_entry_and_author_shows(browser, site_url: str)
 def test_toggles_open_and_close_by_mouse_and_keyboard(context, site_url: str) -> None:
     page, problems = open_page(context, f"{site_url}/publications/index.html", DESKTOP)
     toggle = page.locator("#zhou2024jiuzhang3 details.pub-bibtex")
-    code = toggle.locator("pre")
+    code = toggle.locator(".pub-bibtex-text")
     assert not code.is_visible()
     toggle.locator("summary").click()
     assert code.is_visible()
@@ -329,3 +329,23 @@ def test_axe_finds_no_wcag_violation_on_any_page(browser, site_url: str, scheme:
             }
     context.close()
     assert found == {}
+
+
+def test_the_list_has_no_pre_to_measure_and_an_open_scrolling_bibtex_block_is_a_tab_stop(
+    context, site_url: str
+) -> None:
+    """pydata-sphinx-theme measures every <pre> at start-up (a layout per block on a list of closed toggles):
+    the list's BibTeX blocks are divs, and each gets its tab stop when its toggle opens, if it scrolls."""
+    page, problems = open_page(context, f"{site_url}/publications/index.html", PHONE)
+    assert page.locator("article pre").count() == 0
+    toggle = page.locator("#zhou2024jiuzhang3 details.pub-bibtex")
+    block = toggle.locator(".pub-bibtex-text")
+    toggle.locator("summary").click()
+    assert block.evaluate("el => el.scrollWidth > el.clientWidth")  # long lines scroll on a phone
+    assert block.get_attribute("tabindex") == "0"
+    toggle.locator("summary").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('pub-bibtex-text')")
+    # The copy button is there for it, as for any code block.
+    assert toggle.locator("button.copybtn").count() == 1
+    assert problems == []

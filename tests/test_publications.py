@@ -142,7 +142,7 @@ def test_bibtex_toggle_holds_a_clean_entry_that_parses_back(built, bib) -> None:
     for key, item in entries_of(soup(built, "publications/index")).items():
         toggle = item.select_one("details.pub-bibtex")
         assert toggle.select_one("summary").get_text() == "BibTeX"
-        parsed = parse_string(toggle.select_one("pre").get_text(), "bibtex").entries
+        parsed = parse_string(toggle.select_one(".pub-bibtex-text").get_text(), "bibtex").entries
         assert list(parsed) == [key]
         shown = parsed[key]
         assert not set(shown.fields) & PRESENTATION_FIELDS

@@ -53,7 +53,7 @@ def test_every_package_our_code_imports_is_declared() -> None:
         "sphinx": "sphinx", "docutils": "docutils", "pybtex": "pybtex", "pybtex_docutils": "pybtex-docutils",
         "sphinxcontrib": "sphinxcontrib-bibtex", "yaml": "pyyaml", "markdown_it": "markdown-it-py",
         "packaging": "packaging", "fontTools": "fonttools", "latex2mathml": "latex2mathml",
-        "typst": "typst", "rendercv_fonts": "rendercv-fonts",
+        "typst": "typst", "rendercv_fonts": "rendercv-fonts", "tinycss2": "tinycss2",
     }  # fmt: skip
     imported = set()
     for path in (REPO / "_ext" / "portfolio").rglob("*.py"):

@@ -79,15 +79,19 @@ def skip_node(self, node: Element) -> None:
 
 def visit_bibtex_code_html(self: HTML5Translator, node: Element) -> None:
     """The markup of a ``text`` literal block (sphinx-copybutton finds its ``div.highlight pre``), without
-    a Pygments pass per entry and page."""
+    a Pygments pass per entry and page. With ``element="div"`` the block is a ``div`` styled as a ``pre``
+    (publications.css): the theme's start-up pass measures the overflow of every ``pre`` of a page, which on
+    a list of one closed toggle per paper forces a layout per entry; publications.js gives such a block its
+    tab stop when its toggle opens (conf.py's ``copybutton_selector`` gives it its copy button)."""
     text = node.astext()
     if not text.endswith("\n"):
         text += "\n"
+    element = node.get("element", "pre")
     classes = " ".join([*node["classes"], "highlight-text", "notranslate"])
     self.body.append(
-        f'<div class="{classes}"><div class="highlight"><pre><span></span>'
+        f'<div class="{classes}"><div class="highlight"><{element} class="pub-bibtex-text"><span></span>'
         # Escaped as Pygments escapes a "text" block.
-        f"{html.escape(text, quote=False)}</pre></div>\n</div>\n"
+        f"{html.escape(text, quote=False)}</{element}></div>\n</div>\n"
     )
     raise nodes.SkipNode
 

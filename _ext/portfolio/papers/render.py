@@ -90,12 +90,12 @@ def link_buttons(paper: Paper, hosted_pdf: str = "") -> nodes.paragraph | None:
     return line
 
 
-def bibtex_block(entry: Entry) -> nodes.literal_block:
+def bibtex_block(entry: Entry, element: str = "pre") -> nodes.literal_block:
     """The entry's clean BibTeX, plain. Colouring it would add some 70 elements per entry (on a list of
     sixty, three quarters of the page's DOM, which a phone pays for in every layout) and a Pygments pass
-    per entry and page to every build."""
+    per entry and page to every build. In a list, ``element="div"`` (see ``visit_bibtex_code_html``)."""
     text = format_bibtex(entry)
-    return bibtex_code(text, text, language="text", classes=["pub-bibtex-code"])
+    return bibtex_code(text, text, language="text", classes=["pub-bibtex-code"], element=element)
 
 
 def toggle(label: str, body: Iterable[nodes.Node], classes: Sequence[str]) -> details:
@@ -131,7 +131,7 @@ def entry_item(
         item += buttons
     if abstract := abstract_paragraphs(paper):
         item += toggle("Abstract", abstract, ["pub-abstract"])
-    item += toggle("BibTeX", [bibtex_block(entry)], ["pub-bibtex"])
+    item += toggle("BibTeX", [bibtex_block(entry, element="div")], ["pub-bibtex"])
     return item
 
 

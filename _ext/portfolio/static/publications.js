@@ -182,7 +182,29 @@
     });
   }
 
+  /* -- BibTeX blocks of a list: a tab stop when they scroll ------------------------------------------ */
+  /* They are divs, not pres (see nodes.py): the theme's pass over every pre at start-up would measure
+     them all, closed or not. Here only an open one is measured: when its toggle opens, and on resize. */
+  function setUpBibtexBlocks() {
+    const measure = (block) => {
+      block.tabIndex = block.scrollWidth > block.clientWidth || block.scrollHeight > block.clientHeight ? 0 : -1;
+    };
+    document.querySelectorAll("details.pub-bibtex").forEach((toggle) => {
+      toggle.addEventListener("toggle", () => {
+        if (toggle.open) toggle.querySelectorAll("div.pub-bibtex-text").forEach(measure);
+      });
+    });
+    let timer = null;
+    window.addEventListener("resize", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        document.querySelectorAll("details.pub-bibtex[open] div.pub-bibtex-text").forEach(measure);
+      }, 300);
+    });
+  }
+
   function init() {
+    setUpBibtexBlocks();
     document.querySelectorAll(".pub-controls").forEach(setUpFilter);
     setUpAuthorLists();
     setUpPreviews();

@@ -1,0 +1,184 @@
+"""Ship only the CSS the built pages can use.
+
+pydata-sphinx-theme's stylesheet is 378 KB (65 KB compressed), and every page waits for it before its first
+paint; most of it styles what this site never shows (notebooks, API signatures, version switchers, ...).
+After the build, every stylesheet in ``_static`` is rewritten without the rules that cannot match: a rule
+stays when one of its selectors may match, that is, when every class, id, element and attribute it names
+occurs in some built page or in some script the site ships (scripts add classes and attributes: ``show``,
+``data-theme``, the search dialog's). Pseudo-classes and pseudo-elements (``:hover``, ``::before``,
+``:not(...)``) are not held against a selector. At-rules other than ``@media``, ``@supports``, ``@layer``
+and ``@container`` (whose rules are subset in turn) are kept whole: ``@font-face``, ``@keyframes``, ...
+
+The decision is made from the pages of each build, so a page added tomorrow keeps what it uses; the theme's
+sources are untouched. The subset of a stylesheet is kept beside the doctrees, keyed by its bytes and the
+site's tokens, so a rebuild that changes neither writes the same file without parsing CSS again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+CACHE_DIR_NAME = "portfolio-csssubset"
+#: Part of the cache key: bump it when the subsetting rules change.
+SUBSET_VERSION = b"1"
+NESTING_AT_RULES = frozenset({"media", "supports", "layer", "container"})
+#: After the icon-font subsetting (default priority), which reads the full stylesheet's icon table.
+PRIORITY = 700
+SCRIPT_WORD = re.compile(r"[A-Za-z_][\w-]*")
+ALWAYS_PRESENT = frozenset({"html", "body", "head"})
+
+
+class Tokens:
+    """Every class, id, element and attribute name the site's pages hold, and every word of its scripts."""
+
+    def __init__(self) -> None:
+        self.classes: set[str] = set()
+        self.ids: set[str] = set()
+        self.elements: set[str] = set(ALWAYS_PRESENT)
+        self.attributes: set[str] = set()
+        self.script_words: set[str] = set()
+
+    def has_class(self, name: str) -> bool:
+        return name in self.classes or name in self.script_words
+
+    def has_id(self, name: str) -> bool:
+        return name in self.ids or name in self.script_words
+
+    def has_element(self, name: str) -> bool:
+        return name in self.elements or name in self.script_words
+
+    def has_attribute(self, name: str) -> bool:
+        return name in self.attributes or name in self.script_words
+
+    def key(self) -> bytes:
+        parts = (self.classes, self.ids, self.elements, self.attributes, self.script_words)
+        return "\0".join(" ".join(sorted(part)) for part in parts).encode()
+
+
+class _PageTokens(HTMLParser):
+    def __init__(self, tokens: Tokens) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens = tokens
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tokens = self.tokens
+        tokens.elements.add(tag)
+        for name, value in attrs:
+            tokens.attributes.add(name)
+            if name == "class" and value:
+                tokens.classes.update(value.split())
+            elif name == "id" and value:
+                tokens.ids.add(value)
+
+
+def site_tokens(outdir: Path) -> Tokens:
+    tokens = Tokens()
+    for page in sorted(outdir.rglob("*.html")):
+        _PageTokens(tokens).feed(page.read_text(encoding="utf-8", errors="replace"))
+    for script in sorted(outdir.rglob("*.js")):
+        if script.name != "searchindex.js":  # the index holds the site's words, not its markup
+            tokens.script_words.update(
+                SCRIPT_WORD.findall(script.read_text(encoding="utf-8", errors="replace"))
+            )
+    return tokens
+
+
+# -- Selectors ------------------------------------------------------------------------------------------
+
+
+def top_level_selectors(prelude) -> list[list]:
+    """A rule's prelude split at its top-level commas (``:is(a, b)`` is one function token)."""
+    selectors: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    return selectors
+
+
+def may_match(selector: list, tokens: Tokens) -> bool:
+    """Whether every class, id, element and attribute the selector names occurs (pseudo-classes and
+    pseudo-elements, with their arguments, are not held against it)."""
+    previous = None
+    for token in selector:
+        if token.type == "ident":
+            mark = previous.value if previous is not None and previous.type == "literal" else None
+            if mark == ".":
+                if not tokens.has_class(token.value):
+                    return False
+            elif mark != ":" and not tokens.has_element(token.value.lower()):  # ":" (or "::") names a pseudo
+                return False
+        elif token.type == "hash":
+            if not tokens.has_id(token.value):
+                return False
+        elif token.type == "[] block":
+            names = [part for part in token.content if part.type == "ident"]
+            if names and not tokens.has_attribute(names[0].value.lower()):
+                return False
+        previous = token
+    return True
+
+
+def subset_rules(rules, tokens: Tokens) -> list:
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            if any(may_match(selector, tokens) for selector in top_level_selectors(rule.prelude)):
+                kept.append(rule)
+        elif (
+            rule.type == "at-rule" and rule.lower_at_keyword in NESTING_AT_RULES and rule.content is not None
+        ):
+            import tinycss2
+
+            inner = subset_rules(tinycss2.parse_blocks_contents(rule.content), tokens)
+            if any(child.type == "qualified-rule" or child.type == "at-rule" for child in inner):
+                rule.content = inner
+                kept.append(rule)
+        elif rule.type != "whitespace" and rule.type != "comment":
+            kept.append(rule)
+    return kept
+
+
+def subset_stylesheet(text: str, tokens: Tokens) -> str:
+    import tinycss2
+
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    return "\n".join(rule.serialize() for rule in subset_rules(rules, tokens)) + "\n"
+
+
+def subset_site_css(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    static = outdir / "_static"
+    stylesheets = sorted(path for path in static.rglob("*.css") if path.is_file())
+    if not stylesheets:
+        return
+    tokens = site_tokens(outdir)
+    key_of_tokens = hashlib.sha256(tokens.key()).digest()
+    cache = Path(app.doctreedir, CACHE_DIR_NAME)
+    for path in stylesheets:
+        data = path.read_bytes()
+        key = hashlib.sha256(SUBSET_VERSION + b"\0" + data + b"\0" + key_of_tokens).hexdigest()[:24]
+        name = path.relative_to(static).as_posix().replace("/", "--")
+        cached = cache / f"{name}-{key}.css"
+        if not cached.is_file():
+            cache.mkdir(parents=True, exist_ok=True)
+            for stale in cache.glob(f"{name}-*.css"):
+                stale.unlink()
+            cached.write_text(subset_stylesheet(data.decode("utf-8"), tokens), encoding="utf-8")
+        path.write_bytes(cached.read_bytes())
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.connect("build-finished", subset_site_css, priority=PRIORITY)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
