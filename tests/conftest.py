@@ -3,16 +3,13 @@ a local HTTP server for it and a headless Chromium driven by Playwright."""
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers import REPO, SiteBuild, build_site
+from helpers import REPO, SiteBuild, build_site, copy_sources, serving
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -48,30 +45,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
 @pytest.fixture
 def site_copy(tmp_path: Path) -> Path:
     """A throw-away copy of the site's sources, for tests that break something on purpose."""
-    copy = tmp_path / "src"
-    shutil.copytree(
-        REPO,
-        copy,
-        ignore=shutil.ignore_patterns("_build", ".venv", ".git", "tests", "__pycache__", ".pytest_cache"),
-    )
-    return copy
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    return copy_sources(tmp_path / "src")
 
 
 @pytest.fixture(scope="session")
 def site_url(site: SiteBuild) -> Iterator[str]:
     assert site.returncode == 0, site.stderr
-    handler = functools.partial(_QuietHandler, directory=str(site.outdir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(site.outdir) as url:
+        yield url
 
 
 def chromium_executable() -> str | None:

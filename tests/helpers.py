@@ -3,11 +3,17 @@ its warnings and pages. Fixtures live in conftest.py."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
@@ -49,14 +55,18 @@ class SiteBuild:
     stdout: str = ""
 
 
-def build_site(srcdir: Path, outdir: Path, *extra: str, ext_dir: Path = REPO / "_ext") -> SiteBuild:
-    """Run the README's strict build on ``srcdir`` in a fresh process, as `make html` does."""
+def build_site(
+    srcdir: Path, outdir: Path, *extra: str, ext_dir: Path = REPO / "_ext", env: dict[str, str] | None = None
+) -> SiteBuild:
+    """Run the README's strict build on ``srcdir`` in a fresh process, as `make html` does; ``env`` adds
+    variables to the build's environment (``SOURCE_DATE_EPOCH``)."""
     # The test roots' conf.py files load our extensions by name, as the site's does after its sys.path line.
     # CI may set FORCE_COLOR; the tests parse the warnings, so they must come without ANSI escapes.
-    env = {
+    variables = {
         **{name: value for name, value in os.environ.items() if name != "FORCE_COLOR"},
         "NO_COLOR": "1",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ext_dir), os.environ.get("PYTHONPATH")])),
+        **(env or {}),
     }
     strict_build = ["-b", "html", "-nW", "--keep-going", "-q", "--no-color"]
     result = subprocess.run(
@@ -64,9 +74,37 @@ def build_site(srcdir: Path, outdir: Path, *extra: str, ext_dir: Path = REPO / "
         capture_output=True,
         text=True,
         check=False,
-        env=env,
+        env=variables,
     )
     return SiteBuild(outdir, result.returncode, result.stderr, result.stdout)
+
+
+def copy_sources(target: Path) -> Path:
+    """A copy of the site's sources at ``target``: no build output, virtualenv, git or tests."""
+    shutil.copytree(
+        REPO,
+        target,
+        ignore=shutil.ignore_patterns("_build", ".venv", ".git", "tests", "__pycache__", ".pytest_cache"),
+    )
+    return target
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """A local HTTP server of ``directory`` while the block runs; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # -- PDFs -----------------------------------------------------------------------------------------------

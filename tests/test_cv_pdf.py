@@ -4,7 +4,6 @@ page breaks, identical bytes across clean builds, rebuilds only on change, and b
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import textwrap
@@ -65,15 +64,7 @@ def html(outdir: Path, name: str) -> BeautifulSoup:
 
 def build(srcdir: Path, outdir: Path, *extra: str):
     """The strict build in a fresh process, dated ``EPOCH`` (the test projects are no git checkouts)."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        return build_site(srcdir, outdir, *extra)
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+    return build_site(srcdir, outdir, *extra, env={"SOURCE_DATE_EPOCH": EPOCH})
 
 
 @pytest.fixture(scope="module")

@@ -11,19 +11,15 @@ fails it. On a failure the three images (reference, current, difference) go to `
 
 from __future__ import annotations
 
-import functools
 import io
-import os
 import shutil
 import tarfile
-import threading
 import tomllib
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers import REPO, build_site
+from helpers import REPO, build_site, copy_sources, serving
 
 pytestmark = pytest.mark.browser
 
@@ -47,15 +43,6 @@ DIFF_DIR = REPO / "_build" / "visual-diff"
 EPOCH = "1764547200"
 
 
-def copy_of_sources(target: Path) -> Path:
-    shutil.copytree(
-        REPO,
-        target,
-        ignore=shutil.ignore_patterns("_build", ".venv", ".git", "tests", "__pycache__", ".pytest_cache"),
-    )
-    return target
-
-
 REFERENCE = Path(__file__).parent / "data" / "visual-reference.tar.gz"
 
 
@@ -77,15 +64,7 @@ def with_reference_look(sources: Path) -> None:
 
 
 def built(sources: Path, outdir: Path) -> Path:
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        result = build_site(sources, outdir, ext_dir=sources / "_ext")
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+    result = build_site(sources, outdir, ext_dir=sources / "_ext", env={"SOURCE_DATE_EPOCH": EPOCH})
     if result.returncode:
         pytest.fail(
             f"the build of {sources.name} failed (a reference that cannot build today's content needs "
@@ -94,30 +73,18 @@ def built(sources: Path, outdir: Path) -> Path:
     return result.outdir
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     root = tmp_path_factory.mktemp("visual")
-    current = copy_of_sources(root / "current")
-    reference = copy_of_sources(root / "reference")
+    current = copy_sources(root / "current")
+    reference = copy_sources(root / "reference")
     with_reference_look(reference)
-    urls, running = {}, []
-    for name, sources in (("current", current), ("reference", reference)):
-        outdir = built(sources, root / f"{name}-html")
-        server = ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(outdir))
-        )
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        running.append(server)
-        urls[name] = f"http://127.0.0.1:{server.server_port}"
-    yield urls
-    for server in running:
-        server.shutdown()
-        server.server_close()
+    outdirs = {
+        name: built(sources, root / f"{name}-html")
+        for name, sources in (("current", current), ("reference", reference))
+    }
+    with serving(outdirs["current"]) as current_url, serving(outdirs["reference"]) as reference_url:
+        yield {"current": current_url, "reference": reference_url}
 
 
 def screenshot(browser, url: str, width: int, scheme: str) -> bytes:

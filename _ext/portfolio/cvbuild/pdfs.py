@@ -24,7 +24,7 @@ from ..bib.vocabulary import is_true
 from ..cv.typeset import Layout, TypesetError, cv_document, font_files, list_document, template_files, typeset
 from ..options import site_base
 from ..papers import seam
-from ..papers.fingerprint import digest_of_files, file_versions
+from ..papers.fingerprint import digest_of_files, outputs_current, remember_outputs, write_whole
 from ..papers.listing import paper_docname
 from ..papers.pages import list_page
 
@@ -82,10 +82,8 @@ def write_pdfs(app: Sphinx, exception: BaseException | None) -> None:
     record = Path(app.doctreedir, RECORD_NAME)
     inputs = inputs_digest(app)
     outputs = list(wanted.values())
-    if record.is_file():
-        kept = json.loads(record.read_text(encoding="utf-8"))
-        if kept.get("inputs") == inputs and kept.get("versions") == [list(v) for v in file_versions(outputs)]:
-            return
+    if outputs_current(record, inputs, outputs):
+        return
     written = []
     for template, target in wanted.items():
         document = documents(app, template)
@@ -120,22 +118,9 @@ def write_pdfs(app: Sphinx, exception: BaseException | None) -> None:
         write_whole(target, pdf)
         written.append(target)
     if len(written) == len(wanted):
-        record.parent.mkdir(parents=True, exist_ok=True)
-        versions = [list(version) for version in file_versions(outputs)]
-        record.write_text(json.dumps({"inputs": inputs, "versions": versions}), encoding="utf-8")
+        remember_outputs(record, inputs, outputs)
     else:
         record.unlink(missing_ok=True)
-
-
-def write_whole(target: Path, data: bytes) -> None:
-    """Write ``data`` at ``target`` in one step (a reader never sees half a file); unchanged bytes keep
-    the file as it is, with its date."""
-    if target.is_file() and target.read_bytes() == data:
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, target)
 
 
 def documents(app: Sphinx, template: str) -> dict[str, Any] | None:

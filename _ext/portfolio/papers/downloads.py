@@ -14,7 +14,7 @@ from ..bib.cache import entry_fingerprint
 from ..bib.export import csl_item, format_bibtex
 from ..bib.style import NewestFirstSortingStyle
 from . import seam
-from .fingerprint import digest_of_files, file_versions, package_fingerprint
+from .fingerprint import digest_of_files, outputs_current, package_fingerprint, remember_outputs, write_whole
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,38 +26,18 @@ def write_exports(app: Sphinx, exception: BaseException | None) -> None:
     base = Path(app.outdir, app.config.portfolio_export_path)
     targets = [base.with_name(base.name + suffix) for suffix in (".bib", ".json")]
     # The downloads depend on the bib files and this code only: when neither changed and the files are
-    # still what was written, a rebuild does not format every entry again. The record lives beside the
-    # doctrees, so a clean build (no doctrees) writes them afresh.
+    # still what was written, a rebuild does not format every entry again.
     bibfiles = seam.bib_paths(app)
     inputs = digest_of_files(bibfiles) + app.config.portfolio_export_path
     record = Path(app.doctreedir, "portfolio-exports.json")
-    if record.is_file():
-        kept = json.loads(record.read_text(encoding="utf-8"))
-        # Untouched since written (same mtime and size), or else the same bytes.
-        if kept.get("inputs") == inputs and (
-            kept.get("versions") == [list(version) for version in file_versions(targets)]
-            or kept.get("outputs") == digest_of_files(targets)
-        ):
-            return
+    if outputs_current(record, inputs, targets):
+        return
     entries = NewestFirstSortingStyle().sort(seam.bib_data(app.env).entries.values())
     bibtex_texts, csl_items = exported_entries(entries, Path(app.doctreedir, "portfolio-exports.pickle"))
     texts = ("\n\n".join(bibtex_texts) + "\n", json.dumps(csl_items, ensure_ascii=False, indent=2) + "\n")
-    base.parent.mkdir(parents=True, exist_ok=True)
     for target, text in zip(targets, texts, strict=True):
-        # Unchanged files keep their mtime, so a no-op build touches nothing a deploy would upload.
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
-    record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(
-        json.dumps(
-            {
-                "inputs": inputs,
-                "outputs": digest_of_files(targets),
-                "versions": [list(version) for version in file_versions(targets)],
-            }
-        ),
-        encoding="utf-8",
-    )
+        write_whole(target, text.encode("utf-8"))
+    remember_outputs(record, inputs, targets)
 
 
 def exported_entries(entries: list[Entry], store: Path) -> tuple[list[str], list[dict[str, Any]]]:

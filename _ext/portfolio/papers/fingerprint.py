@@ -1,4 +1,5 @@
-"""Digests of files, and the one fingerprint of our own code and static files.
+"""Digests of files, the one fingerprint of our own code and static files, and the record of what a build
+wrote from which inputs (so a rebuild skips work whose outputs are still current).
 
 Whatever we keep between builds (formatted entries, list items, paper pages, check results, downloads)
 is valid only for the code that made it: the package fingerprint covers every module and static file of
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,3 +65,37 @@ def file_versions(paths: Iterable[Path]) -> list[tuple[int, int]]:
         except OSError:
             versions.append((-1, -1))
     return versions
+
+
+def outputs_current(record: Path, inputs: str, targets: list[Path]) -> bool:
+    """Whether ``record`` says ``targets`` were written from ``inputs``, and they are still what was written:
+    untouched since (same mtime and size), or else the same bytes. The record lives beside the doctrees, so
+    a clean build (no doctrees) writes them afresh."""
+    try:
+        kept = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return kept.get("inputs") == inputs and (
+        kept.get("versions") == [list(version) for version in file_versions(targets)]
+        or kept.get("outputs") == digest_of_files(targets)
+    )
+
+
+def remember_outputs(record: Path, inputs: str, targets: list[Path]) -> None:
+    record.parent.mkdir(parents=True, exist_ok=True)
+    versions = [list(version) for version in file_versions(targets)]
+    record.write_text(
+        json.dumps({"inputs": inputs, "outputs": digest_of_files(targets), "versions": versions}),
+        encoding="utf-8",
+    )
+
+
+def write_whole(target: Path, data: bytes) -> None:
+    """Write ``data`` at ``target`` in one step (a reader never sees half a file). Unchanged bytes keep the
+    file as it is, with its mtime: a no-op build touches nothing a deploy would upload."""
+    if target.is_file() and target.read_bytes() == data:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, target)
