@@ -14,7 +14,7 @@ from helpers import build_site, serving
 
 from portfolio.cssrules import ROOT, choose, compile_rules, live_properties, rebase, serialize
 from portfolio.csssubset import Tokens
-from portfolio.inlinecss import site_path_of
+from portfolio.inlinecss import site_path_of, tag_attributes
 
 
 def test_urls_are_rebased_to_the_site_root_and_data_or_absolute_ones_kept() -> None:
@@ -31,6 +31,20 @@ def test_a_links_file_and_the_pages_prefix_come_from_its_href() -> None:
     assert site_path_of("/en/latest/_static/site.css", "") == ("_static/site.css", "/en/latest/")
     for elsewhere in ("https://cdn.example.org/x.css", "//cdn.example.org/x.css", "../outside.css"):
         assert site_path_of(elsewhere, "") is None
+
+
+def test_a_start_tags_attributes_are_read_unescaped_bare_ones_as_none() -> None:
+    assert tag_attributes('<link rel="stylesheet" type="text/css" href="_static/a.css?v=1&amp;x=2" />') == {
+        "rel": "stylesheet",
+        "type": "text/css",
+        "href": "_static/a.css?v=1&x=2",
+    }
+    assert tag_attributes("""<script defer src=x.js data-a='q"' DATA-B="">""") == {
+        "defer": None,
+        "src": "x.js",
+        "data-a": 'q"',
+        "data-b": "",
+    }
 
 
 def compiled(css: str) -> list:

@@ -213,10 +213,10 @@ def choose(rules: list[Rule | Block], tokens: Tokens | None) -> list[Rule | Bloc
     return kept
 
 
-def _flat(rules: list[Rule | Block]) -> Iterable[Rule]:
+def flat(rules: list[Rule | Block]) -> Iterable[Rule]:
     for rule in rules:
         if isinstance(rule, Block):
-            yield from _flat(rule.children)
+            yield from flat(rule.children)
         else:
             yield rule
 
@@ -226,7 +226,7 @@ def live_properties(rules: list[Rule | Block], named: Callable[[str], bool]) -> 
     says something else uses (the page's markup or a script)."""
     declared: dict[str, list[frozenset[str]]] = {}
     live: set[str] = set()
-    for rule in _flat(rules):
+    for rule in flat(rules):
         live |= rule.uses
         for declaration in rule.declarations or ():
             if declaration.custom is None:

@@ -24,14 +24,25 @@ static file changes (:mod:`portfolio.assets`).
 from __future__ import annotations
 
 import hashlib
+import html
 import posixpath
 import re
-from html.parser import HTMLParser
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cssrules import ROOT, VAR_REFERENCE, Block, Rule, choose, compile_rules, live_properties, serialize
-from .csssubset import SCRIPT_WORD, Tokens, _PageTokens
+from .cssrules import (
+    ROOT,
+    VAR_REFERENCE,
+    Block,
+    Rule,
+    choose,
+    compile_rules,
+    flat,
+    live_properties,
+    serialize,
+)
+from .csssubset import SCRIPT_WORD, Tokens
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -52,6 +63,8 @@ class Stylesheets:
         self.outdir = outdir
         self.compiled: dict[str, list[Rule | Block] | None] = {}
         self.digests: dict[str, str] = {}
+        self.names: dict[tuple, frozenset[tuple[str, str]]] = {}
+        self.texts: dict[tuple, str] = {}
 
     def rules(self, site_path: str, loading: frozenset[str] = frozenset()) -> list[Rule | Block] | None:
         if site_path in self.compiled:
@@ -71,6 +84,39 @@ class Stylesheets:
         self.compiled[site_path] = compiled
         return compiled
 
+    def page_css(
+        self, sheets: list[tuple[list[Rule | Block], str]], tokens: Tokens, named: Callable[[str], bool]
+    ) -> str:
+        """The CSS of a page linking ``sheets`` (rules, media), for its ``tokens``. Pages alike (the paper
+        pages) match the same names, so the text is computed once per set of matched names."""
+        names = self.names_in(sheets)
+        checks = {"class": tokens.has_class, "id": tokens.has_id, "element": tokens.has_element}
+        checks["attribute"] = tokens.has_attribute
+        matched = frozenset(
+            (kind, name) for kind, name in names if kind in checks and checks[kind](name)
+        ) | frozenset((kind, name) for kind, name in names if kind == "custom" and named(name))
+        key = (tuple((id(rules), media) for rules, media in sheets), matched)
+        if key not in self.texts:
+            chosen: list[Rule | Block] = []
+            for rules, media in sheets:
+                kept = choose(rules, tokens)
+                chosen += [Block(f"@media {media}", kept)] if media and media.lower() != "all" else kept
+            self.texts[key] = self.versioned("\n".join(serialize(chosen, live_properties(chosen, named))))
+        return self.texts[key]
+
+    def names_in(self, sheets: list[tuple[list[Rule | Block], str]]) -> frozenset[tuple[str, str]]:
+        """Every (kind, name) the sheets' selectors name, and every custom property they declare."""
+        key = tuple(id(rules) for rules, _ in sheets)
+        if key not in self.names:
+            found: set[tuple[str, str]] = set()
+            for rules, _ in sheets:
+                for rule in flat(rules):
+                    for selector in rule.selectors or ():
+                        found.update(selector)
+                    found.update(("custom", d.custom) for d in rule.declarations or () if d.custom)
+            self.names[key] = frozenset(found)
+        return self.names[key]
+
     def versioned(self, css: str) -> str:
         """``css`` with a digest of the file added to each local ``url()`` without a query, so that a
         browser that cached an earlier subset of a font fetches the new one."""
@@ -88,19 +134,48 @@ class Stylesheets:
         return ROOTED_URL.sub(add_digest, css)
 
 
-class _LinkAttributes(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.attributes: dict[str, str] = {}
+TAG_NAME = re.compile(r"<[a-zA-Z][^\s/>]*")
+ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.attributes = {name.lower(): value or "" for name, value in attrs}
+
+def tag_attributes(tag: str) -> dict[str, str | None]:
+    """The attributes of one start tag (``<link rel="stylesheet" href=...>``): names lower-cased, values
+    unescaped, None for a bare attribute (``defer``). A regular expression, because an HTML parser per tag
+    cost a second per build."""
+    start = TAG_NAME.match(tag)
+    body = tag[start.end() if start else 0 :].removesuffix(">")
+    attributes: dict[str, str | None] = {}
+    for name, assignment, double, single, bare in ATTRIBUTE.findall(body):
+        value = html.unescape(double or single or bare) if assignment else None
+        attributes.setdefault(name.lower(), value)
+    return attributes
+
+
+START_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)([^>]*)>")
+
+
+def page_tokens(text: str) -> Tokens:
+    """The classes, ids, elements and attributes of a page's start tags, as :mod:`portfolio.csssubset`'s
+    parser reads them; a regular expression again (it may read a little more, never less: a ``<`` in a
+    script adds a word, which keeps a rule, never drops one)."""
+    tokens = Tokens()
+    for match in START_TAG.finditer(text):
+        tokens.elements.add(match.group(1).lower())
+        for name, assignment, double, single, bare in ATTRIBUTE.findall(match.group(2)):
+            name = name.lower()
+            tokens.attributes.add(name)
+            if assignment and name in ("class", "id"):
+                value = double or single or bare
+                value = html.unescape(value) if "&" in value else value
+                if name == "class":
+                    tokens.classes.update(value.split())
+                elif value:
+                    tokens.ids.add(value)
+    return tokens
 
 
 def link_attributes(tag: str) -> dict[str, str]:
-    parser = _LinkAttributes()
-    parser.feed(tag)
-    return parser.attributes
+    return {name: value or "" for name, value in tag_attributes(tag).items()}
 
 
 def site_path_of(href: str, page_folder: str) -> tuple[str, str] | None:
@@ -173,18 +248,16 @@ def inline_page(page: Path, outdir: Path, stylesheets: Stylesheets, scripts: Scr
         links.append((match, rules, located[1], attributes.get("media", "").strip()))
     if not links:
         return False
-    tokens = Tokens()
-    _PageTokens(tokens).feed(text)
+    tokens = page_tokens(text)
     tokens.script_words = page_script_words(text, page_folder, scripts)
-    chosen: list[Rule | Block] = []
-    for _, rules, _, media in links:
-        kept = choose(rules, tokens)
-        chosen += [Block(f"@media {media}", kept)] if media and media.lower() != "all" else kept
     # A custom property stays when a kept rule uses it, or the page (a style attribute) or a script names it.
     in_markup = set(VAR_REFERENCE.findall(text))
-    live = live_properties(chosen, lambda name: name in in_markup or name[2:] in tokens.script_words)
-    css = stylesheets.versioned("\n".join(serialize(chosen, live))).replace(ROOT, links[0][2])
-    css = css.replace("</", "<\\/")
+    css = stylesheets.page_css(
+        [(rules, media) for _, rules, _, media in links],
+        tokens,
+        lambda name: name in in_markup or name[2:] in tokens.script_words,
+    )
+    css = css.replace(ROOT, links[0][2]).replace("</", "<\\/")
     pieces, position = [], 0
     for number, (match, _, _, _) in enumerate(links):
         pieces.append(text[position : match.start()])

@@ -23,13 +23,13 @@ script file, a script that is not deferred, or the search page (whose scripts co
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .inlinecss import built_pages, site_path_of
+from .inlinecss import built_pages, site_path_of, tag_attributes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -66,24 +66,23 @@ LOADER = """(function () {
 })();"""
 
 
-class _Attributes(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.attributes: dict[str, str | None] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.attributes = {name.lower(): value for name, value in attrs}
-
-
-def attributes_of(opening: str) -> dict[str, str | None]:
-    parser = _Attributes()
-    parser.feed(opening)
-    return parser.attributes
-
-
 def waits_for_an_event(code: str) -> bool:
     """Whether a script starts on ``DOMContentLoaded`` or ``load`` without checking ``readyState``."""
     return bool(WAITS_FOR_EVENT.search(code)) and "readyState" not in code
+
+
+@functools.lru_cache(maxsize=256)
+def _script_text(path: Path, mtime_ns: int, size: int) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def script_text(path: Path) -> str:
+    """A script file's text, read once per build however many pages load it ("" when it is missing)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return ""
+    return _script_text(path, status.st_mtime_ns, status.st_size)
 
 
 def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re.Match, dict]] | None:
@@ -91,7 +90,7 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
     its scripts as they are."""
     found = []
     for match in SCRIPT_TAG.finditer(text):
-        attributes = attributes_of(f"<script{match.group(1)}>")
+        attributes = tag_attributes(f"<script{match.group(1)}>")
         kind = (attributes.get("type") or "").lower()
         src = attributes.get("src")
         if kind and kind not in ("module", "text/javascript", "application/javascript"):
@@ -104,8 +103,7 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
             code = match.group(2)
         elif "defer" in attributes and kind != "module" and "async" not in attributes:
             located = site_path_of(src, page_folder)
-            path = outdir / located[0] if located else None
-            code = path.read_text(encoding="utf-8", errors="replace") if path and path.is_file() else ""
+            code = script_text(outdir / located[0]) if located else ""
         else:
             return None
         if waits_for_an_event(code):
