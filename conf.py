@@ -34,6 +34,9 @@ extensions = [
     "portfolio.assets",
     "portfolio.iconfont",
     "portfolio.csssubset",
+    "portfolio.inlinecss",
+    "portfolio.pagescripts",
+    "portfolio.paintfirst",
     "portfolio.deferscripts",
     "portfolio.lazyimages",
     "portfolio.mathml",
@@ -162,6 +165,17 @@ portfolio_person = {
 # -- Copy buttons (sphinx-copybutton) ---------------------------------------------
 # The publication list's BibTeX blocks are divs styled as pres (portfolio.papers.nodes): they get buttons too.
 copybutton_selector = "div.highlight pre, div.highlight div.pub-bibtex-text"
+
+# -- Page speed ----------------------------------------------------------------
+# Each script only on the pages whose markup it works on (portfolio.pagescripts): the copy buttons where
+# there is code, the tabs where there is a tab set, publications.js where there is a list, "+N more"
+# authors, a BibTeX toggle or a citation to preview.
+portfolio_scripts_by_markup = {
+    "clipboard.min.js": ["highlight"],
+    "copybutton.js": ["highlight"],
+    "design-tabs.js": ["sd-tab-set"],
+    "publications.js": ["pub-controls", "pub-bibtex", "author-hidden", "bibtex-citation"],
+}
 
 # -- HTML output -------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"

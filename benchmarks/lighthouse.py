@@ -1,7 +1,7 @@
 """Lighthouse scores of the built site, served with gzip as Read the Docs serves it, beside a floor page.
 
     make html && .venv/bin/python benchmarks/lighthouse.py [--site _build/html] [--runs 3] [--hog]
-        [--pages index.html cv.html] [--presets mobile desktop] [--json out.json]
+        [--pages index.html cv.html] [--presets mobile desktop] [--baseline old/_build/html] [--json out.json]
 
 Runs Lighthouse 12.2.3 (from npm, through ``npx``; needs Node and, the first time, the npm registry) with
 Debian's Chromium on the top-level pages and a paper page, with the mobile (default) and desktop presets.
@@ -10,6 +10,8 @@ stylesheets, scripts, images or attributes but links), served by the same server
 ratios FCP/floor and LCP/floor say what our markup, styles and scripts cost on this machine today. Every
 page and its floor alternate, ``--runs`` times; the medians are printed, one row per page and preset: the
 four category scores, FCP, LCP, TBT, CLS, bytes transferred, requests, and the ratios to the floor.
+``--baseline`` measures a second build (of an older commit, say) in the same run, beside the same
+floors, so that before and after are compared under the same load: its rows say ``baseline``.
 
 ``--hog`` runs everything again with a CPU hog (a busy loop in another process) pinned to the machine's last
 core, as a mid-range phone's other work would be: the rows are printed as ``hog``. A benchmark, not a test:
@@ -181,37 +183,43 @@ def median_row(samples: list[dict]) -> dict:
 
 
 def measure(
-    base: str, floor_base: str, pages: list[str], presets: list[str], runs: int, chrome: str
+    sites: dict[str, str], floor_base: str, pages: list[str], presets: list[str], runs: int, chrome: str
 ) -> list[dict]:
+    """Each page of each site (``name: base URL``) and its floor, alternating, ``runs`` times; one row of
+    medians per site, page and preset, with the ratios to the floor measured in the same run."""
     samples: dict[tuple[str, str, str], list[dict]] = {}
     for _ in range(runs):
         for path in pages:
             for preset in presets:
-                for kind, url in (("page", f"{base}/{path}"), ("floor", f"{floor_base}/{FLOOR_DIR}/{path}")):
+                urls = [("floor", f"{floor_base}/{FLOOR_DIR}/{path}")]
+                urls += [(name, f"{base}/{path}") for name, base in sites.items()]
+                for kind, url in urls:
                     samples.setdefault((path, preset, kind), []).append(
                         summary(run_lighthouse(url, preset, chrome))
                     )
     rows = []
     for path in pages:
         for preset in presets:
-            row = median_row(samples[(path, preset, "page")])
             floor = median_row(samples[(path, preset, "floor")])
-            row.update(
-                page=path,
-                preset=preset,
-                runs=runs,
-                floor_FCP_ms=floor["FCP_ms"],
-                floor_LCP_ms=floor["LCP_ms"],
-                FCP_ratio=round(row["FCP_ms"] / floor["FCP_ms"], 2) if floor["FCP_ms"] else None,
-                LCP_ratio=round(row["LCP_ms"] / floor["LCP_ms"], 2) if floor["LCP_ms"] else None,
-            )
-            rows.append(row)
+            for name in sites:
+                row = median_row(samples[(path, preset, name)])
+                row.update(
+                    site=name,
+                    page=path,
+                    preset=preset,
+                    runs=runs,
+                    floor_FCP_ms=floor["FCP_ms"],
+                    floor_LCP_ms=floor["LCP_ms"],
+                    FCP_ratio=round(row["FCP_ms"] / floor["FCP_ms"], 2) if floor["FCP_ms"] else None,
+                    LCP_ratio=round(row["LCP_ms"] / floor["LCP_ms"], 2) if floor["LCP_ms"] else None,
+                )
+                rows.append(row)
     return rows
 
 
 def print_row(row: dict, condition: str) -> None:
     print(
-        f"{row['page']:38} {row['preset']:7} {condition:5} perf {row['performance']:5.1f} "
+        f"{row['page']:38} {row['site']:8} {row['preset']:7} {condition:5} perf {row['performance']:5.1f} "
         f"a11y {row['accessibility']:3.0f} bp {row['best-practices']:3.0f} seo {row['seo']:3.0f}  "
         f"FCP {row['FCP_ms']:6.0f} ms (x{row['FCP_ratio']:.2f})  LCP {row['LCP_ms']:6.0f} ms "
         f"(x{row['LCP_ratio']:.2f})  TBT {row['TBT_ms']:5.0f} ms  CLS {row['CLS']:.3f}  "
@@ -229,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", nargs="+", default=PAGES)
     parser.add_argument("--presets", nargs="+", default=["mobile", "desktop"], choices=["mobile", "desktop"])
     parser.add_argument("--hog", action="store_true", help="also measure with a CPU hog on the last core")
+    parser.add_argument(
+        "--baseline", type=Path, help="another build (say of an older commit), measured in the same run"
+    )
     options = parser.parse_args(argv)
     if not (options.site / "index.html").is_file():
         print(f"{options.site} has no index.html: run `make html` first", file=sys.stderr)
@@ -236,20 +247,23 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory() as floors:
         write_floor_pages(options.site, options.pages, Path(floors))
-        server, base = serve(options.site)
+        builds = {"current": options.site, **({"baseline": options.baseline} if options.baseline else {})}
+        servers = {name: serve(folder) for name, folder in builds.items()}
         floor_server, floor_base = serve(Path(floors))
+        sites = {name: base for name, (_, base) in servers.items()}
         try:
             conditions = ["quiet", "hog"] if options.hog else ["quiet"]
             for condition in conditions:
                 with cpu_hog() if condition == "hog" else contextlib.nullcontext():
                     for row in measure(
-                        base, floor_base, options.pages, options.presets, options.runs, options.chrome
+                        sites, floor_base, options.pages, options.presets, options.runs, options.chrome
                     ):
                         row["condition"] = condition
                         results.append(row)
                         print_row(row, condition)
         finally:
-            server.shutdown()
+            for server, _ in servers.values():
+                server.shutdown()
             floor_server.shutdown()
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

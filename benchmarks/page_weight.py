@@ -2,7 +2,8 @@
 
     make html && .venv/bin/python benchmarks/page_weight.py [--site _build/html]
 
-A page loads its stylesheets, scripts, images and favicon, and the web fonts its stylesheets declare.
+A page loads its stylesheets, scripts (those portfolio.paintfirst adds after the first paint too), images
+and favicon, and the web fonts its stylesheets (linked, or in the page) declare.
 Text is counted gzip-compressed (level 6, as the Lighthouse benchmark's server and Read the Docs send it),
 binary files as they are. The budget in pyproject.toml ([tool.portfolio.page-weight]) is checked against
 these numbers by tests/test_page_weight.py; this script prints them for every page, largest first.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -24,6 +26,9 @@ REPO = Path(__file__).resolve().parent.parent
 COMPRESSED_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 CSS_FONT_FACE = re.compile(r"@font-face\s*{[^}]*}")
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.DOTALL | re.IGNORECASE)
+#: portfolio.paintfirst's loader: the scripts it adds after the first paint.
+LOADER_LIST = re.compile(r"<script data-portfolio-paint-first>.*?var scripts = (\[.*?\]), started", re.DOTALL)
 
 
 @dataclass
@@ -78,10 +83,17 @@ def page_weight(site: Path, page: str) -> PageWeight:
             weight.files[path.relative_to(site.resolve()).as_posix()] = transferred_bytes(path)
 
     count(html_file.resolve())
+    text = html_file.read_text(encoding="utf-8")
     resources = _Resources()
-    resources.feed(html_file.read_text(encoding="utf-8"))
+    resources.feed(text)
+    for listing in LOADER_LIST.findall(text):
+        resources.others += [item["src"] for item in json.loads(listing) if item.get("src")]
     for reference in resources.others:
         count(local_file(html_file, reference, site))
+    for style in STYLE_ELEMENT.findall(text):
+        for font_face in CSS_FONT_FACE.findall(style):
+            for font in CSS_URL.findall(font_face):
+                count(local_file(html_file, font, site))
     for reference in resources.stylesheets:
         stylesheet = local_file(html_file, reference, site)
         count(stylesheet)

@@ -107,6 +107,22 @@ def serving(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
+# -- Browser ------------------------------------------------------------------------------------------
+
+#: True once the page's scripts have run: portfolio.paintfirst adds them after the first paint and marks
+#: ``<html>`` when the last one has run; a page it left alone ran them before ``load``.
+SCRIPTS_RAN = (
+    "() => !document.querySelector('script[data-portfolio-paint-first]')"
+    " || document.documentElement.dataset.scripts === 'loaded'"
+)
+
+
+def open_ready(page, url: str) -> None:
+    """Load ``url`` in ``page`` and wait until its scripts have run, as a visitor's first click would."""
+    page.goto(url, wait_until="load")
+    page.wait_for_function(SCRIPTS_RAN)
+
+
 # -- PDFs -----------------------------------------------------------------------------------------------
 
 

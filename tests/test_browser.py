@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import open_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -47,7 +48,7 @@ def open_page(context, url: str, viewport: dict[str, int]):
         "response",
         lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"),
     )
-    page.goto(url, wait_until="load")
+    open_ready(page, url)
     return page, problems
 
 
@@ -99,7 +100,7 @@ def test_theme_switcher_switches_and_persists(context, site_url: str) -> None:
     assert (html.get_attribute("data-mode"), html.get_attribute("data-theme")) == ("light", "light")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background_dark
     choose("dark")
-    page.goto(f"{site_url}/cv.html")
+    open_ready(page, f"{site_url}/cv.html")
     assert html.get_attribute("data-theme") == "dark", "the choice should persist across pages"
     assert problems == []
 
@@ -232,7 +233,7 @@ def test_the_copy_button_copies_the_bibtex(browser, site_url: str) -> None:
     context = browser.new_context(viewport=DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
     page = context.new_page()
-    page.goto(f"{site_url}/publications/zhou2024jiuzhang3.html")
+    open_ready(page, f"{site_url}/publications/zhou2024jiuzhang3.html")
     block = page.locator("#bibtex div.highlight")
     block.hover()
     block.locator("button.copybtn").click()
@@ -314,7 +315,7 @@ def test_axe_finds_no_wcag_violation_on_any_page(browser, site_url: str, scheme:
     page = context.new_page()
     found = {}
     for path in PAGES:
-        page.goto(f"{site_url}/{path}")
+        open_ready(page, f"{site_url}/{path}")
         page.wait_for_load_state("networkidle")
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
         # Our widgets in their open state too: every toggle open, every author list expanded.

@@ -5,6 +5,7 @@ theme switcher and the copy button work from the keyboard."""
 from __future__ import annotations
 
 import pytest
+from helpers import open_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -81,7 +82,7 @@ def test_every_control_of_the_home_page_is_reachable_with_visible_focus(
 ) -> None:
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    page.goto(f"{site_url}/index.html")
+    open_ready(page, f"{site_url}/index.html")
     stops = tab_through(page)
     labels = [stop["label"] for stop in stops]
     assert "Skip to main content" in labels
@@ -103,7 +104,7 @@ def test_every_control_of_the_publications_page_is_reachable_with_visible_focus(
 ) -> None:
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    page.goto(f"{site_url}/publications/index.html")
+    open_ready(page, f"{site_url}/publications/index.html")
     stops = tab_through(page)
     assert any(stop["id"] == "pub-filter-input" for stop in stops)
     assert (
@@ -123,7 +124,7 @@ def test_every_control_of_the_publications_page_is_reachable_with_visible_focus(
 def test_the_theme_switcher_works_from_the_keyboard_and_the_choice_persists(browser, site_url: str) -> None:
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    page.goto(f"{site_url}/index.html")
+    open_ready(page, f"{site_url}/index.html")
     switcher = page.locator(".bd-header button.theme-switch-button")
     switcher.focus()
     page.keyboard.press("Enter")
@@ -148,7 +149,7 @@ def test_the_copy_button_is_reachable_visible_and_works_from_the_keyboard(browse
     context = browser.new_context(viewport=DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
     page = context.new_page()
-    page.goto(f"{site_url}/publications/zhou2024jiuzhang3.html")
+    open_ready(page, f"{site_url}/publications/zhou2024jiuzhang3.html")
     # Start from the BibTeX heading, as a keyboard user arriving by the page's table of contents would.
     page.locator("#bibtex h2").evaluate("heading => heading.setAttribute('tabindex', '-1')")
     page.locator("#bibtex h2").focus()

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import REPO, build_site, copy_sources, serving
+from helpers import REPO, build_site, copy_sources, open_ready, serving
 
 pytestmark = pytest.mark.browser
 
@@ -91,7 +91,7 @@ def screenshot(browser, url: str, width: int, scheme: str) -> bytes:
     context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]}, color_scheme=scheme)
     try:
         page = context.new_page()
-        page.goto(url.removesuffix("#open"), wait_until="load")
+        open_ready(page, url.removesuffix("#open"))
         if url.endswith("#open"):
             page.evaluate("document.querySelectorAll('details').forEach((toggle) => { toggle.open = true; })")
             page.wait_for_timeout(100)

@@ -82,6 +82,10 @@ OPTIONS: dict[str, Option] = {
     "portfolio_sitemap_excludes": Option(
         ["search", "genindex", "404"], "html", (list,), "pages not in the sitemap"
     ),
+    # -- Page speed (portfolio.pagescripts)
+    "portfolio_scripts_by_markup": Option(
+        {}, "html", (dict,), "script file name: the classes it works on (loaded only where one occurs)"
+    ),
 }
 
 

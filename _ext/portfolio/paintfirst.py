@@ -1,0 +1,151 @@
+"""Fetch and run a page's deferred scripts after its first paint.
+
+Every script of a page is deferred (:mod:`portfolio.deferscripts`), so none delays the first paint
+itself; but the browser's preload scanner fetches them all at once, and on a phone those 30-45 KB
+(compressed) share the connection with the page while it is being drawn: Lighthouse's mobile model
+counts every request that finished before the largest paint as a cost of that paint. Nothing these
+scripts do is needed to draw the page: the theme's dropdowns, tooltips, search shortcut and scroll
+tracking, copy buttons, the list's filter and previews all wait for a visitor.
+
+So after the build, a page's deferred scripts (``<script defer src>`` and the inline ones made modules)
+are taken out, in document order, and one small inline script at the end of ``<body>`` adds them back
+after the first frame has been drawn (``requestAnimationFrame`` then a task; at the latest after
+:data:`FALLBACK_MS`, for a tab opened in the background, which draws no frame): as non-``async`` scripts,
+which the browser runs in the order they were added, each with its own attributes; the inline ones as
+``data:`` URLs so that they keep their place in that order. When the last one has run, ``<html>`` gets
+``data-scripts="loaded"``.
+
+A script added after the page was parsed misses ``DOMContentLoaded``: one that waits for it (or for
+``load``) without checking ``document.readyState`` first would never start. A page that loads such a
+script (sphinx-design's tab script does) keeps its scripts as they were, as does a page with a module
+script file, a script that is not deferred, or the search page (whose scripts come from its template).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .inlinecss import built_pages, site_path_of, tag_attributes
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+#: After portfolio.inlinecss (750), which reads the page's ``<script src>`` tags.
+PRIORITY = 800
+FALLBACK_MS = 1000
+MARKER = "data-portfolio-paint-first"
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+WAITS_FOR_EVENT = re.compile(r"""DOMContentLoaded|addEventListener\(\s*["']load["']|\bonload\b""")
+KEEP_AS_THEY_ARE = frozenset({"search.html"})
+LOADER = """(function () {
+  var scripts = %(scripts)s, started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    scripts.forEach(function (item) {
+      var script = document.createElement("script");
+      Object.keys(item.attributes).forEach(function (name) {
+        script.setAttribute(name, item.attributes[name]);
+      });
+      script.src = item.src || "data:text/javascript;charset=utf-8," + encodeURIComponent(item.code);
+      script.async = false;
+      if (item.last) script.addEventListener("load", function () {
+        document.documentElement.dataset.scripts = "loaded";
+      });
+      document.body.appendChild(script);
+    });
+  }
+  requestAnimationFrame(function () { setTimeout(start, 0); });
+  setTimeout(start, %(fallback)d);
+})();"""
+
+
+def waits_for_an_event(code: str) -> bool:
+    """Whether a script starts on ``DOMContentLoaded`` or ``load`` without checking ``readyState``."""
+    return bool(WAITS_FOR_EVENT.search(code)) and "readyState" not in code
+
+
+@functools.lru_cache(maxsize=256)
+def _script_text(path: Path, mtime_ns: int, size: int) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def script_text(path: Path) -> str:
+    """A script file's text, read once per build however many pages load it ("" when it is missing)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return ""
+    return _script_text(path, status.st_mtime_ns, status.st_size)
+
+
+def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re.Match, dict]] | None:
+    """The page's deferred scripts in order, as the loader's items, or None when the page must keep
+    its scripts as they are."""
+    found = []
+    for match in SCRIPT_TAG.finditer(text):
+        attributes = tag_attributes(f"<script{match.group(1)}>")
+        kind = (attributes.get("type") or "").lower()
+        src = attributes.get("src")
+        if kind and kind not in ("module", "text/javascript", "application/javascript"):
+            continue  # data: JSON-LD, templates
+        if MARKER in attributes:
+            return None  # done by an earlier build
+        if src is None and kind != "module":
+            continue  # an inline classic script runs where it is (the theme's colour mode)
+        if src is None:
+            code = match.group(2)
+        elif "defer" in attributes and kind != "module" and "async" not in attributes:
+            located = site_path_of(src, page_folder)
+            code = script_text(outdir / located[0]) if located else ""
+        else:
+            return None
+        if waits_for_an_event(code):
+            return None
+        kept = {
+            name: value or "" for name, value in attributes.items() if name not in ("src", "defer", "type")
+        }
+        item = {"src": src, "attributes": kept} if src is not None else {"code": code, "attributes": kept}
+        found.append((match, item))
+    return found
+
+
+def paint_first(page: Path, outdir: Path) -> bool:
+    text = page.read_text(encoding="utf-8")
+    page_folder = page.parent.relative_to(outdir).as_posix()
+    scripts = deferred_scripts(text, "" if page_folder == "." else page_folder, outdir)
+    body_end = BODY_END.search(text)
+    if not scripts or body_end is None:
+        return False
+    scripts[-1][1]["last"] = True
+    listing = json.dumps([item for _, item in scripts], ensure_ascii=False).replace("</", "<\\/")
+    loader = f"<script {MARKER}>{LOADER % {'scripts': listing, 'fallback': FALLBACK_MS}}</script>\n"
+    pieces, position = [], 0
+    for match, _ in scripts:
+        pieces.append(text[position : match.start()])
+        position = match.end()
+    pieces.append(text[position : body_end.start()])
+    pieces.append(loader)
+    pieces.append(text[body_end.start() :])
+    page.write_text("".join(pieces), encoding="utf-8")
+    return True
+
+
+def paint_first_everywhere(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for page in built_pages(outdir):
+        if page.relative_to(outdir).as_posix() not in KEEP_AS_THEY_ARE:
+            paint_first(page, outdir)
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.connect("build-finished", paint_first_everywhere, priority=PRIORITY)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,1 @@
+document.addEventListener("DOMContentLoaded", () => document.body.classList.add("added-by-script"));

@@ -1,0 +1,6 @@
+extensions = ["myst_parser", "portfolio.csssubset", "portfolio.inlinecss"]
+exclude_patterns = ["_build"]
+html_static_path = ["_static"]
+html_css_files = ["site.css", ("print.css", {"media": "print"}), "https://cdn.example.org/remote.css"]
+html_js_files = ["site.js"]
+myst_enable_extensions = ["attrs_inline"]

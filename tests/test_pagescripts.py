@@ -1,0 +1,92 @@
+"""portfolio.pagescripts: a script named in ``portfolio_scripts_by_markup`` is loaded only on pages whose
+body has one of its classes, others everywhere; through a real build of a test project and in Chromium;
+on the real site, the copy-button scripts are exactly on the pages with code."""
+
+from __future__ import annotations
+
+import json
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from helpers import REPO, build_site, serving
+
+from portfolio.pagescripts import classes_in, script_name
+
+#: The site's own table, read from its conf.py.
+REAL_SITE_SCRIPTS: dict[str, list[str]] = runpy.run_path(str(REPO / "conf.py"))["portfolio_scripts_by_markup"]
+
+
+def test_classes_are_read_from_every_class_attribute() -> None:
+    html = """<div class="a b"><p class='c'>x class="not-an-attribute"</p><i class=d></i></div>"""
+    assert classes_in(html) >= {"a", "b", "c", "d"}
+    assert script_name("_static/copybutton.js?v=1") == "copybutton.js"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = Path(__file__).parent / "roots" / "test-pagescripts"
+    result = build_site(root, tmp_path_factory.mktemp("pagescripts") / "html")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.outdir
+
+
+def scripts_of(built: Path, page: str) -> set[str]:
+    soup = BeautifulSoup((built / page).read_text(encoding="utf-8"), "html.parser")
+    return {script_name(tag["src"]) for tag in soup.select("script[src]")}
+
+
+def test_a_named_script_is_only_where_its_markup_is(built: Path) -> None:
+    code, plain = scripts_of(built, "index.html"), scripts_of(built, "plain.html")
+    named = {"clipboard.min.js", "copybutton.js", "only-here.js"}
+    assert named <= code
+    assert not named & plain
+    assert "everywhere.js" in code & plain
+    assert "doctools.js" in code & plain  # Sphinx's own are not named: they stay
+
+
+def test_the_kept_scripts_run_and_the_copy_button_works(built: Path, browser) -> None:
+    with serving(built) as base:
+        tab = browser.new_page()
+        tab.goto(f"{base}/index.html", wait_until="load")
+        assert tab.locator("div.highlight button.copybtn").count() == 1
+        assert tab.evaluate("document.documentElement.dataset.onlyHere") == "ran"
+        tab.goto(f"{base}/plain.html", wait_until="load")
+        assert tab.evaluate("document.documentElement.dataset.everywhere") == "ran"
+        assert tab.evaluate("document.documentElement.dataset.onlyHere") is None
+        tab.close()
+
+
+def loaded_scripts(soup: BeautifulSoup) -> set[str]:
+    """The scripts a built page loads: its tags, and those portfolio.paintfirst adds after the first paint."""
+    loaded = {script_name(tag["src"]) for tag in soup.select("script[src]")}
+    for loader in soup.select("script[data-portfolio-paint-first]"):
+        listing = json.loads(
+            re.search(r"var scripts = (\[.*?\]), started", loader.string, re.DOTALL).group(1)
+        )
+        loaded |= {script_name(item["src"]) for item in listing if item.get("src")}
+    return loaded
+
+
+def test_on_the_site_each_named_script_loads_exactly_where_its_markup_is(site) -> None:
+    assert site.returncode == 0, site.stderr
+    wanted = REAL_SITE_SCRIPTS
+    counts = {name: 0 for name in wanted}
+    pages = sorted(site.outdir.rglob("*.html"))
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        article = soup.select_one("article.bd-article")
+        present = classes_in(str(article)) if article else set()
+        loaded = loaded_scripts(soup)
+        for name, classes in wanted.items():
+            expected = bool(present & set(classes))
+            assert (name in loaded) == expected, (page.relative_to(site.outdir), name)
+            counts[name] += expected
+    # The list, the home page's selected papers and every paper page have code; the research outline
+    # cites papers; no page has a tab set today.
+    assert counts["copybutton.js"] > 60
+    assert 3 < counts["publications.js"] < len(pages) - 60
+    assert counts["design-tabs.js"] == 0
