@@ -79,6 +79,15 @@ def build_site(
     return SiteBuild(outdir, result.returncode, result.stderr, result.stdout)
 
 
+def build_root(name: str, outdir: Path) -> Path:
+    """Build the test project ``roots/test-<name>`` strictly into ``outdir``: it must build without a
+    warning. Returns ``outdir``."""
+    result = build_site(Path(__file__).parent / "roots" / f"test-{name}", outdir)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.outdir
+
+
 def copy_sources(target: Path) -> Path:
     """A copy of the site's sources at ``target``: no build output, virtualenv, git or tests."""
     shutil.copytree(

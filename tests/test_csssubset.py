@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build_site
+from helpers import build_root
 
 from portfolio.csssubset import Tokens, site_tokens, subset_stylesheet
 
@@ -95,11 +95,7 @@ def test_the_site_tokens_come_from_pages_and_scripts_but_not_the_search_index(tm
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = Path(__file__).parent / "roots" / "test-csssubset"
-    result = build_site(root, tmp_path_factory.mktemp("csssubset") / "html")
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    return result.outdir
+    return build_root("csssubset", tmp_path_factory.mktemp("csssubset") / "html")
 
 
 def test_a_build_ships_the_used_rules_and_drops_the_others(built: Path) -> None:

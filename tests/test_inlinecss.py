@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import build_site, serving
+from helpers import build_root, build_site, serving
 
+from portfolio.builtpages import Tokens, site_path_of, tag_attributes
 from portfolio.cssrules import ROOT, choose, compile_rules, live_properties, rebase, serialize
-from portfolio.csssubset import Tokens
-from portfolio.inlinecss import site_path_of, tag_attributes
 
 
 def test_urls_are_rebased_to_the_site_root_and_data_or_absolute_ones_kept() -> None:
@@ -88,11 +87,7 @@ def test_only_the_custom_properties_a_kept_rule_uses_stay_followed_through_other
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = Path(__file__).parent / "roots" / "test-inlinecss"
-    result = build_site(root, tmp_path_factory.mktemp("inlinecss") / "html")
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    return result.outdir
+    return build_root("inlinecss", tmp_path_factory.mktemp("inlinecss") / "html")
 
 
 def head_of(built: Path, page: str) -> BeautifulSoup:

@@ -4,16 +4,15 @@ on the real site, the copy-button scripts are exactly on the pages with code."""
 
 from __future__ import annotations
 
-import json
-import re
 import runpy
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import REPO, build_site, serving
+from helpers import REPO, build_root, serving
 
 from portfolio.pagescripts import classes_in, script_name
+from portfolio.paintfirst import listed_scripts
 
 #: The site's own table, read from its conf.py.
 REAL_SITE_SCRIPTS: dict[str, list[str]] = runpy.run_path(str(REPO / "conf.py"))["portfolio_scripts_by_markup"]
@@ -27,11 +26,7 @@ def test_classes_are_read_from_every_class_attribute() -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = Path(__file__).parent / "roots" / "test-pagescripts"
-    result = build_site(root, tmp_path_factory.mktemp("pagescripts") / "html")
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    return result.outdir
+    return build_root("pagescripts", tmp_path_factory.mktemp("pagescripts") / "html")
 
 
 def scripts_of(built: Path, page: str) -> set[str]:
@@ -63,12 +58,7 @@ def test_the_kept_scripts_run_and_the_copy_button_works(built: Path, browser) ->
 def loaded_scripts(soup: BeautifulSoup) -> set[str]:
     """The scripts a built page loads: its tags, and those portfolio.paintfirst adds after the first paint."""
     loaded = {script_name(tag["src"]) for tag in soup.select("script[src]")}
-    for loader in soup.select("script[data-portfolio-paint-first]"):
-        listing = json.loads(
-            re.search(r"var scripts = (\[.*?\]), started", loader.string, re.DOTALL).group(1)
-        )
-        loaded |= {script_name(item["src"]) for item in listing if item.get("src")}
-    return loaded
+    return loaded | {script_name(item["src"]) for item in listed_scripts(str(soup)) if item.get("src")}
 
 
 def test_on_the_site_each_named_script_loads_exactly_where_its_markup_is(site) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import SCRIPTS_RAN, build_site, serving
+from helpers import SCRIPTS_RAN, build_root, build_site, serving
 
 from portfolio.paintfirst import waits_for_an_event
 
@@ -26,10 +26,7 @@ def test_a_script_waits_for_an_event_when_it_never_checks_the_ready_state() -> N
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    result = build_site(ROOT, tmp_path_factory.mktemp("paintfirst") / "html")
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    return result.outdir
+    return build_root("paintfirst", tmp_path_factory.mktemp("paintfirst") / "html")
 
 
 def soup_of(built: Path, page: str) -> BeautifulSoup:

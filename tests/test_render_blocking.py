@@ -4,32 +4,26 @@ what it needs (the browser tests check that pages run without a console error)."
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 from bs4 import BeautifulSoup
+
+from portfolio.paintfirst import MARKER as LOADER
+from portfolio.paintfirst import listed_scripts
 
 pytestmark = pytest.mark.site
 
 EXECUTABLE_TYPES = {None, "", "text/javascript", "module"}
-LOADER = "data-portfolio-paint-first"
 
 
 def run_order(page: BeautifulSoup) -> list[str]:
     """The page's scripts in the order they run: its tags, then what portfolio.paintfirst's loader adds."""
-    order = []
-    for script in page.select("script"):
-        if script.get("type") not in EXECUTABLE_TYPES:
-            continue
-        if script.has_attr(LOADER):
-            listing = re.search(r"var scripts = (\[.*?\]), started", script.string, re.DOTALL).group(1)
-            for item in json.loads(listing):
-                order.append(
-                    item["src"].split("?")[0].rsplit("/", 1)[-1] if item.get("src") else item["code"]
-                )
-        else:
-            order.append(script.get("src", "").split("?")[0].rsplit("/", 1)[-1] or script.get_text().strip())
+    order = [
+        script.get("src", "").split("?")[0].rsplit("/", 1)[-1] or script.get_text().strip()
+        for script in page.select("script")
+        if script.get("type") in EXECUTABLE_TYPES and not script.has_attr(LOADER)
+    ]
+    for item in listed_scripts(str(page)):
+        order.append(item["src"].split("?")[0].rsplit("/", 1)[-1] if item.get("src") else item["code"])
     return order
 
 

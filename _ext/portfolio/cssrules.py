@@ -1,13 +1,15 @@
-"""Stylesheets as rules that can be chosen per page: the pure core of :mod:`portfolio.inlinecss`.
+"""Stylesheets as rules that can be chosen per page: the pure core of :mod:`portfolio.inlinecss` (and the
+selector reading :mod:`portfolio.csssubset` shares).
 
-A stylesheet is parsed once (tinycss2) into :class:`Rule` and :class:`Block` objects: each rule knows what
-its selectors name (classes, ids, elements, attributes, read as :func:`portfolio.csssubset.may_match`
-reads them) and its declarations, each with the custom properties its value uses. ``@import`` is
-followed in place, ``url()`` references are rebased to the site's root (marked with :data:`ROOT`). For a
-page, :func:`choose` keeps the rules that may match its tokens; :func:`live_properties` finds the custom
-properties those rules can use (``var(--x)``, followed through other custom properties, plus those the
-page's markup or scripts name); :func:`serialize` writes the kept rules without the other custom
-properties: the theme and Bootstrap declare some 450 of them and a page uses about 130.
+A stylesheet is parsed once (tinycss2) into :class:`Rule` and :class:`Block` objects. Each rule knows what
+its selectors name (classes, ids, elements, attributes: :func:`requirement`; pseudo-classes and
+pseudo-elements, with their arguments, are not held against a selector) and its declarations, each with
+the custom properties its value uses. ``@import`` is followed in place, ``url()`` references are rebased to
+the site's root (marked with :data:`ROOT`). For a page, :func:`choose` keeps the rules that may match its
+tokens; :func:`live_properties` finds the custom properties those rules can use (``var(--x)``, followed
+through other custom properties, plus those the page's markup or scripts name); :func:`serialize` writes
+the kept rules without the other custom properties: the theme and Bootstrap declare some 450 of them and a
+page uses about 130.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .csssubset import NESTING_AT_RULES, Tokens, top_level_selectors
+from .builtpages import SCHEME, Tokens
 
 #: Marks a ``url()`` that is relative to the site's root; the page's prefix replaces it.
 ROOT = "\x00"
 VAR_REFERENCE = re.compile(r"var\(\s*(--[\w-]+)")
-SCHEME = re.compile(r"[a-zA-Z][\w+.-]*:")
 Requirement = tuple[tuple[str, str], ...]
 
 
@@ -54,7 +55,20 @@ class Block:
     children: list[Rule | Block] = field(default_factory=list)
 
 
+NESTING_AT_RULES = frozenset({"media", "supports", "layer", "container"})
+
 # -- Compiling ------------------------------------------------------------------------------------------
+
+
+def top_level_selectors(prelude) -> list[list]:
+    """A rule's prelude split at its top-level commas (``:is(a, b)`` is one function token)."""
+    selectors: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    return selectors
 
 
 def requirement(selector: list) -> Requirement:

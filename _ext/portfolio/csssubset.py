@@ -17,10 +17,11 @@ site's tokens, so a rebuild that changes neither writes the same file without pa
 from __future__ import annotations
 
 import hashlib
-import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .builtpages import SCRIPT_WORD, Tokens, page_tokens
+from .cssrules import NESTING_AT_RULES, keeps, requirement, top_level_selectors
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -29,60 +30,14 @@ if TYPE_CHECKING:
 CACHE_DIR_NAME = "portfolio-csssubset"
 #: Part of the cache key: bump it when the subsetting rules change.
 SUBSET_VERSION = b"1"
-NESTING_AT_RULES = frozenset({"media", "supports", "layer", "container"})
 #: After the icon-font subsetting (default priority), which reads the full stylesheet's icon table.
 PRIORITY = 700
-SCRIPT_WORD = re.compile(r"[A-Za-z_][\w-]*")
-ALWAYS_PRESENT = frozenset({"html", "body", "head"})
-
-
-class Tokens:
-    """Every class, id, element and attribute name the site's pages hold, and every word of its scripts."""
-
-    def __init__(self) -> None:
-        self.classes: set[str] = set()
-        self.ids: set[str] = set()
-        self.elements: set[str] = set(ALWAYS_PRESENT)
-        self.attributes: set[str] = set()
-        self.script_words: set[str] = set()
-
-    def has_class(self, name: str) -> bool:
-        return name in self.classes or name in self.script_words
-
-    def has_id(self, name: str) -> bool:
-        return name in self.ids or name in self.script_words
-
-    def has_element(self, name: str) -> bool:
-        return name in self.elements or name in self.script_words
-
-    def has_attribute(self, name: str) -> bool:
-        return name in self.attributes or name in self.script_words
-
-    def key(self) -> bytes:
-        parts = (self.classes, self.ids, self.elements, self.attributes, self.script_words)
-        return "\0".join(" ".join(sorted(part)) for part in parts).encode()
-
-
-class _PageTokens(HTMLParser):
-    def __init__(self, tokens: Tokens) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tokens = tokens
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        tokens = self.tokens
-        tokens.elements.add(tag)
-        for name, value in attrs:
-            tokens.attributes.add(name)
-            if name == "class" and value:
-                tokens.classes.update(value.split())
-            elif name == "id" and value:
-                tokens.ids.add(value)
 
 
 def site_tokens(outdir: Path) -> Tokens:
     tokens = Tokens()
     for page in sorted(outdir.rglob("*.html")):
-        _PageTokens(tokens).feed(page.read_text(encoding="utf-8", errors="replace"))
+        page_tokens(page.read_text(encoding="utf-8", errors="replace"), tokens)
     for script in sorted(outdir.rglob("*.js")):
         if script.name != "searchindex.js":  # the index holds the site's words, not its markup
             tokens.script_words.update(
@@ -91,48 +46,11 @@ def site_tokens(outdir: Path) -> Tokens:
     return tokens
 
 
-# -- Selectors ------------------------------------------------------------------------------------------
-
-
-def top_level_selectors(prelude) -> list[list]:
-    """A rule's prelude split at its top-level commas (``:is(a, b)`` is one function token)."""
-    selectors: list[list] = [[]]
-    for token in prelude:
-        if token.type == "literal" and token.value == ",":
-            selectors.append([])
-        else:
-            selectors[-1].append(token)
-    return selectors
-
-
-def may_match(selector: list, tokens: Tokens) -> bool:
-    """Whether every class, id, element and attribute the selector names occurs (pseudo-classes and
-    pseudo-elements, with their arguments, are not held against it)."""
-    previous = None
-    for token in selector:
-        if token.type == "ident":
-            mark = previous.value if previous is not None and previous.type == "literal" else None
-            if mark == ".":
-                if not tokens.has_class(token.value):
-                    return False
-            elif mark != ":" and not tokens.has_element(token.value.lower()):  # ":" (or "::") names a pseudo
-                return False
-        elif token.type == "hash":
-            if not tokens.has_id(token.value):
-                return False
-        elif token.type == "[] block":
-            names = [part for part in token.content if part.type == "ident"]
-            if names and not tokens.has_attribute(names[0].value.lower()):
-                return False
-        previous = token
-    return True
-
-
 def subset_rules(rules, tokens: Tokens) -> list:
     kept = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            if any(may_match(selector, tokens) for selector in top_level_selectors(rule.prelude)):
+            if keeps([requirement(selector) for selector in top_level_selectors(rule.prelude)], tokens):
                 kept.append(rule)
         elif (
             rule.type == "at-rule" and rule.lower_at_keyword in NESTING_AT_RULES and rule.content is not None

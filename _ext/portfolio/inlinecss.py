@@ -24,13 +24,22 @@ static file changes (:mod:`portfolio.assets`).
 from __future__ import annotations
 
 import hashlib
-import html
 import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .builtpages import (
+    SCRIPT_TAG,
+    SCRIPT_WORD,
+    Tokens,
+    built_pages,
+    page_tokens,
+    script_words,
+    site_path_of,
+    tag_attributes,
+)
 from .cssrules import (
     ROOT,
     VAR_REFERENCE,
@@ -42,7 +51,6 @@ from .cssrules import (
     live_properties,
     serialize,
 )
-from .csssubset import SCRIPT_WORD, Tokens
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -134,102 +142,19 @@ class Stylesheets:
         return ROOTED_URL.sub(add_digest, css)
 
 
-TAG_NAME = re.compile(r"<[a-zA-Z][^\s/>]*")
-ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
-
-
-def tag_attributes(tag: str) -> dict[str, str | None]:
-    """The attributes of one start tag (``<link rel="stylesheet" href=...>``): names lower-cased, values
-    unescaped, None for a bare attribute (``defer``). A regular expression, because an HTML parser per tag
-    cost a second per build."""
-    start = TAG_NAME.match(tag)
-    body = tag[start.end() if start else 0 :].removesuffix(">")
-    attributes: dict[str, str | None] = {}
-    for name, assignment, double, single, bare in ATTRIBUTE.findall(body):
-        value = html.unescape(double or single or bare) if assignment else None
-        attributes.setdefault(name.lower(), value)
-    return attributes
-
-
-START_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)([^>]*)>")
-
-
-def page_tokens(text: str) -> Tokens:
-    """The classes, ids, elements and attributes of a page's start tags, as :mod:`portfolio.csssubset`'s
-    parser reads them; a regular expression again (it may read a little more, never less: a ``<`` in a
-    script adds a word, which keeps a rule, never drops one)."""
-    tokens = Tokens()
-    for match in START_TAG.finditer(text):
-        tokens.elements.add(match.group(1).lower())
-        for name, assignment, double, single, bare in ATTRIBUTE.findall(match.group(2)):
-            name = name.lower()
-            tokens.attributes.add(name)
-            if assignment and name in ("class", "id"):
-                value = double or single or bare
-                value = html.unescape(value) if "&" in value else value
-                if name == "class":
-                    tokens.classes.update(value.split())
-                elif value:
-                    tokens.ids.add(value)
-    return tokens
-
-
-def link_attributes(tag: str) -> dict[str, str]:
-    return {name: value or "" for name, value in tag_attributes(tag).items()}
-
-
-def site_path_of(href: str, page_folder: str) -> tuple[str, str] | None:
-    """The file's path under the output folder and the page's prefix for the site root, or None for a
-    file from elsewhere. An absolute path (the 404 page's carry the hosting prefix, such as
-    ``/en/latest/``) is read from its ``_static/`` on."""
-    path = href.split("?", 1)[0].split("#", 1)[0]
-    if not path or re.match(r"[a-zA-Z][\w+.-]*:", path) or path.startswith("//"):
-        return None
-    if path.startswith("/"):
-        marker = path.find("/_static/")
-        if marker < 0:
-            return None
-        return path[marker + 1 :], path[: marker + 1]
-    site_path = posixpath.normpath(posixpath.join(page_folder, path))
-    if site_path.startswith("../"):
-        return None
-    depth = len([part for part in page_folder.split("/") if part])
-    return site_path, "../" * depth
-
-
-SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-
-
-class Scripts:
-    """The words of the site's script files, each read once, by their path under the output folder."""
-
-    def __init__(self, outdir: Path) -> None:
-        self.outdir = outdir
-        self.words: dict[str, set[str]] = {}
-
-    def of(self, site_path: str) -> set[str]:
-        if site_path not in self.words:
-            path = self.outdir / site_path
-            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-            self.words[site_path] = set(SCRIPT_WORD.findall(text))
-        return self.words[site_path]
-
-
-def page_script_words(text: str, page_folder: str, scripts: Scripts) -> set[str]:
+def page_script_words(text: str, page_folder: str, outdir: Path) -> set[str]:
     """Every word of the scripts the page runs: its inline scripts and the files it loads."""
     words: set[str] = set()
     for match in SCRIPT_TAG.finditer(text):
-        src = link_attributes(f"<script{match.group(1)}>").get("src")
+        src = tag_attributes(f"<script{match.group(1)}>").get("src")
         if src is None:
             words.update(SCRIPT_WORD.findall(match.group(2)))
-            continue
-        located = site_path_of(src, page_folder)
-        if located is not None:
-            words |= scripts.of(located[0])
+        elif (located := site_path_of(src, page_folder)) is not None:
+            words |= script_words(outdir / located[0])
     return words
 
 
-def inline_page(page: Path, outdir: Path, stylesheets: Stylesheets, scripts: Scripts) -> bool:
+def inline_page(page: Path, outdir: Path, stylesheets: Stylesheets) -> bool:
     text = page.read_text(encoding="utf-8")
     head_end = HEAD_END.search(text)
     if head_end is None:
@@ -238,18 +163,18 @@ def inline_page(page: Path, outdir: Path, stylesheets: Stylesheets, scripts: Scr
     page_folder = "" if page_folder == "." else page_folder
     links: list[tuple[re.Match, list[Rule | Block], str, str]] = []
     for match in LINK_TAG.finditer(text, 0, head_end.start()):
-        attributes = link_attributes(match.group(0))
-        if "stylesheet" not in attributes.get("rel", "").lower().split() or "disabled" in attributes:
+        attributes = tag_attributes(match.group(0))
+        if "stylesheet" not in (attributes.get("rel") or "").lower().split() or "disabled" in attributes:
             continue
-        located = site_path_of(attributes.get("href", ""), page_folder)
+        located = site_path_of(attributes.get("href") or "", page_folder)
         rules = stylesheets.rules(located[0]) if located else None
         if rules is None:
             continue
-        links.append((match, rules, located[1], attributes.get("media", "").strip()))
+        links.append((match, rules, located[1], (attributes.get("media") or "").strip()))
     if not links:
         return False
     tokens = page_tokens(text)
-    tokens.script_words = page_script_words(text, page_folder, scripts)
+    tokens.script_words = page_script_words(text, page_folder, outdir)
     # A custom property stays when a kept rule uses it, or the page (a style attribute) or a script names it.
     in_markup = set(VAR_REFERENCE.findall(text))
     css = stylesheets.page_css(
@@ -269,18 +194,13 @@ def inline_page(page: Path, outdir: Path, stylesheets: Stylesheets, scripts: Scr
     return True
 
 
-def built_pages(outdir: Path) -> list[Path]:
-    """The site's pages: every HTML file but those in ``_static`` (the theme's template macros)."""
-    return [page for page in sorted(outdir.rglob("*.html")) if page.relative_to(outdir).parts[0] != "_static"]
-
-
 def inline_site_css(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    stylesheets, scripts = Stylesheets(outdir), Scripts(outdir)
+    stylesheets = Stylesheets(outdir)
     for page in built_pages(outdir):
-        inline_page(page, outdir, stylesheets, scripts)
+        inline_page(page, outdir, stylesheets)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

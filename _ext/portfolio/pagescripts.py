@@ -14,23 +14,18 @@ rendered it (the paper pages, stamped into one shell) names its body's classes i
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from . import options
+from .builtpages import page_tokens
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-CLASS_ATTRIBUTE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-
 
 def classes_in(html: str) -> set[str]:
-    found: set[str] = set()
-    for match in CLASS_ATTRIBUTE.finditer(html):
-        found.update((match.group(1) or match.group(2) or match.group(3) or "").split())
-    return found
+    return page_tokens(html).classes
 
 
 def script_name(script: Any) -> str:

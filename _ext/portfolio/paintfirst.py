@@ -23,13 +23,12 @@ script file, a script that is not deferred, or the search page (whose scripts co
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .inlinecss import built_pages, site_path_of, tag_attributes
+from .builtpages import SCRIPT_TAG, built_pages, file_text, site_path_of, tag_attributes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
 PRIORITY = 800
 FALLBACK_MS = 1000
 MARKER = "data-portfolio-paint-first"
-SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 WAITS_FOR_EVENT = re.compile(r"""DOMContentLoaded|addEventListener\(\s*["']load["']|\bonload\b""")
 KEEP_AS_THEY_ARE = frozenset({"search.html"})
@@ -71,20 +69,6 @@ def waits_for_an_event(code: str) -> bool:
     return bool(WAITS_FOR_EVENT.search(code)) and "readyState" not in code
 
 
-@functools.lru_cache(maxsize=256)
-def _script_text(path: Path, mtime_ns: int, size: int) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
-
-
-def script_text(path: Path) -> str:
-    """A script file's text, read once per build however many pages load it ("" when it is missing)."""
-    try:
-        status = path.stat()
-    except OSError:
-        return ""
-    return _script_text(path, status.st_mtime_ns, status.st_size)
-
-
 def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re.Match, dict]] | None:
     """The page's deferred scripts in order, as the loader's items, or None when the page must keep
     its scripts as they are."""
@@ -103,7 +87,7 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
             code = match.group(2)
         elif "defer" in attributes and kind != "module" and "async" not in attributes:
             located = site_path_of(src, page_folder)
-            code = script_text(outdir / located[0]) if located else ""
+            code = file_text(outdir / located[0]) if located else ""
         else:
             return None
         if waits_for_an_event(code):
@@ -114,6 +98,15 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
         item = {"src": src, "attributes": kept} if src is not None else {"code": code, "attributes": kept}
         found.append((match, item))
     return found
+
+
+LISTING = re.compile(rf"<script {MARKER}(?:=\"\")?>.*?var scripts = (\[.*?\]), started", re.DOTALL)
+
+
+def listed_scripts(text: str) -> list[dict]:
+    """The scripts a page's loader adds (``src`` or ``code``, ``attributes``), in order: what a built page
+    runs after its first paint (for the tests and the benchmarks)."""
+    return [item for listing in LISTING.findall(text) for item in json.loads(listing)]
 
 
 def paint_first(page: Path, outdir: Path) -> bool:

@@ -1,0 +1,130 @@
+"""Reading the built site's HTML pages, for the steps that rewrite them after the build (pure, no Sphinx).
+
+:mod:`portfolio.csssubset`, :mod:`portfolio.inlinecss`, :mod:`portfolio.paintfirst` and
+:mod:`portfolio.pagescripts` all read what pages hold: their start tags' attributes, the classes, ids,
+elements and attributes a selector can name (:class:`Tokens`), where a linked file lies in the output, and
+the words of scripts. Start tags are read with regular expressions, not an HTML parser: a parser per tag
+cost a second per build, and what is read here may be a little more than a parser reads, never less (a
+``<`` in a script adds a word, which keeps a CSS rule, never drops one).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import posixpath
+import re
+from pathlib import Path
+
+TAG_NAME = re.compile(r"<[a-zA-Z][^\s/>]*")
+START_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)([^>]*)>")
+ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+SCRIPT_WORD = re.compile(r"[A-Za-z_][\w-]*")
+SCHEME = re.compile(r"[a-zA-Z][\w+.-]*:")
+ALWAYS_PRESENT = frozenset({"html", "body", "head"})
+
+
+def built_pages(outdir: Path) -> list[Path]:
+    """The site's pages: every HTML file but those in ``_static`` (the theme's template macros)."""
+    return [page for page in sorted(outdir.rglob("*.html")) if page.relative_to(outdir).parts[0] != "_static"]
+
+
+def tag_attributes(tag: str) -> dict[str, str | None]:
+    """The attributes of one start tag (``<link rel="stylesheet" href=...>``): names lower-cased, values
+    unescaped, None for a bare attribute (``defer``)."""
+    start = TAG_NAME.match(tag)
+    body = tag[start.end() if start else 0 :].removesuffix(">")
+    attributes: dict[str, str | None] = {}
+    for name, assignment, double, single, bare in ATTRIBUTE.findall(body):
+        value = html.unescape(double or single or bare) if assignment else None
+        attributes.setdefault(name.lower(), value)
+    return attributes
+
+
+def site_path_of(href: str, page_folder: str) -> tuple[str, str] | None:
+    """The file's path under the output folder and the page's prefix for the site root, or None for a
+    file from elsewhere. An absolute path (the 404 page's carry the hosting prefix, such as
+    ``/en/latest/``) is read from its ``_static/`` on."""
+    path = href.split("?", 1)[0].split("#", 1)[0]
+    if not path or SCHEME.match(path) or path.startswith("//"):
+        return None
+    if path.startswith("/"):
+        marker = path.find("/_static/")
+        if marker < 0:
+            return None
+        return path[marker + 1 :], path[: marker + 1]
+    site_path = posixpath.normpath(posixpath.join(page_folder, path))
+    if site_path.startswith("../"):
+        return None
+    depth = len([part for part in page_folder.split("/") if part])
+    return site_path, "../" * depth
+
+
+class Tokens:
+    """Every class, id, element and attribute name of some pages, and every word of some scripts."""
+
+    def __init__(self) -> None:
+        self.classes: set[str] = set()
+        self.ids: set[str] = set()
+        self.elements: set[str] = set(ALWAYS_PRESENT)
+        self.attributes: set[str] = set()
+        self.script_words: set[str] = set()
+
+    def has_class(self, name: str) -> bool:
+        return name in self.classes or name in self.script_words
+
+    def has_id(self, name: str) -> bool:
+        return name in self.ids or name in self.script_words
+
+    def has_element(self, name: str) -> bool:
+        return name in self.elements or name in self.script_words
+
+    def has_attribute(self, name: str) -> bool:
+        return name in self.attributes or name in self.script_words
+
+    def key(self) -> bytes:
+        parts = (self.classes, self.ids, self.elements, self.attributes, self.script_words)
+        return "\0".join(" ".join(sorted(part)) for part in parts).encode()
+
+
+def page_tokens(text: str, tokens: Tokens | None = None) -> Tokens:
+    """The classes, ids, elements and attributes of a page's start tags, added to ``tokens``."""
+    tokens = Tokens() if tokens is None else tokens
+    for match in START_TAG.finditer(text):
+        tokens.elements.add(match.group(1).lower())
+        for name, assignment, double, single, bare in ATTRIBUTE.findall(match.group(2)):
+            name = name.lower()
+            tokens.attributes.add(name)
+            if assignment and name in ("class", "id"):
+                value = double or single or bare
+                value = html.unescape(value) if "&" in value else value
+                if name == "class":
+                    tokens.classes.update(value.split())
+                elif value:
+                    tokens.ids.add(value)
+    return tokens
+
+
+@functools.lru_cache(maxsize=256)
+def _text(path: Path, mtime_ns: int, size: int) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def file_text(path: Path) -> str:
+    """A built file's text, read once however many pages load it ("" when it is missing)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return ""
+    return _text(path, status.st_mtime_ns, status.st_size)
+
+
+def script_words(path: Path) -> frozenset[str]:
+    """Every word of a script file (class names it adds are among them)."""
+    return _words(file_text(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(SCRIPT_WORD.findall(text))
