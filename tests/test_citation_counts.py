@@ -110,3 +110,46 @@ def test_make_check_flags_counts_older_than_90_days(project: Path, capsys) -> No
     counts["zhou2024counted"] = citations.Count(12, "x", today - dt.timedelta(days=89))
     (project / "citations.yaml").write_text(citations.serialise(counts), encoding="utf-8")
     assert bib_cli(["check", str(project / "refs.bib"), "--conf", str(project)]) == 0
+
+
+@pytest.mark.browser
+def test_the_real_site_with_counts_reads_well_in_chromium(tmp_path: Path, browser) -> None:
+    """A copy of the real site after a first make sync: every paper with an arXiv id counted. In Chromium,
+    light and dark, the line shows under the paper's buttons on the list and its page, and axe-core finds no
+    WCAG 2.1 AA violation there (the muted text and its link keep their contrast)."""
+    from axe_playwright_python.sync_playwright import Axe
+    from helpers import copy_sources, open_ready, serving
+    from pybtex.database import parse_file
+    from test_browser import WCAG_AA
+
+    sources = copy_sources(tmp_path / "src")
+    entries = parse_file(str(sources / "refs.bib")).entries
+    counts = {
+        key: citations.Count(index * 7, f"paper{index:040d}", dt.date(2026, 12, 1))
+        for index, (key, entry) in enumerate(entries.items())
+        if entry.fields.get("eprint")
+    }
+    (sources / "citations.yaml").write_text(citations.serialise(counts), encoding="utf-8")
+    result = build_site(sources, tmp_path / "html")
+    assert result.returncode == 0, result.stderr
+    key = "zhu2026hybrid"
+    expected = f"Cited by {counts[key].count} · Semantic Scholar, 1 Dec 2026"
+    axe = Axe()
+    with serving(result.outdir) as base:
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport={"width": 375, "height": 812}, color_scheme=scheme)
+            page = context.new_page()
+            for path, selector in (
+                ("publications/index.html", f"li#{key} p.pub-cited-by"),
+                (f"publications/{key}.html", "p.pub-cited-by"),
+            ):
+                open_ready(page, f"{base}/{path}")
+                line = page.locator(selector)
+                assert " ".join(line.inner_text().split()) == expected
+                assert line.bounding_box()["height"] > 0
+                assert line.locator("a").get_attribute("href") == counts[key].url
+                if path.startswith("publications/index"):
+                    assert page.locator("p.pub-cited-by").count() == len(counts)
+                violations = axe.run(page, options=WCAG_AA).response["violations"]
+                assert [violation["id"] for violation in violations] == [], (path, scheme)
+            context.close()
