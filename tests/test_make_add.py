@@ -51,6 +51,10 @@ def project(tmp_path: Path, owner: str) -> Path:
     )
     text = tidy_text(HEADER + OTHER_PAPER.replace("OWNER", owner)).text
     (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    # What `make add` needs there: the Makefile, its pins, and our code.
+    for name in ("Makefile", "requirements.txt"):
+        shutil.copy(REPO / name, tmp_path / name)
+    (tmp_path / "_ext").symlink_to(REPO / "_ext")
     return tmp_path
 
 
@@ -140,16 +144,15 @@ KINDS = {
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_each_kind_of_id_adds_one_tidy_entry_that_passes_make_check(
-    tmp_path: Path, kind: str, capsys
-) -> None:
+def test_each_kind_of_id_adds_one_tidy_entry_that_passes_make_check(tmp_path: Path, kind: str) -> None:
     text_id, owner, plans, key, fields = KINDS[kind]
     folder = project(tmp_path, owner)
     before = entries(folder / "refs.bib")
     with api_server() as server:
         for source, path, reply in plans:
             server.plan(source, path, reply)
-        assert run_add(folder, server, text_id) == 0
+        run = make_add(folder, server.environ(), text_id)
+        assert run.returncode == 0, run.stderr
         assert server.unplanned == []
         agents = {seen.headers["user-agent"] for seen in server.seen}
     after = entries(folder / "refs.bib")
@@ -158,7 +161,7 @@ def test_each_kind_of_id_adds_one_tidy_entry_that_passes_make_check(
     assert agents
     assert all("mailto:owner@example.org" in agent for agent in agents)
     passes_make_check_and_tidy_check(folder / "refs.bib", owner)
-    err = capsys.readouterr().err
+    err = run.stderr
     assert f"{key}: " in err
     assert "still for you to add" in err
     assert "selected = {true}" in err
@@ -172,7 +175,8 @@ def test_dblp_key_with_homonym_numbers(tmp_path: Path) -> None:
     with api_server() as server:
         server.plan("dblp", "/rec/conf/dac/ZhangYY21.bib", Reply(200, dblp_bibtex(hit)))
         server.plan("s2", "/paper/DOI:10.1109/DAC18074.2021.9586227", S2_NOT_FOUND)
-        assert run_add(folder, server, "DBLP:conf/dac/ZhangYY21") == 0
+        run = make_add(folder, server.environ(), "https://dblp.org/rec/conf/dac/ZhangYY21.html")
+        assert run.returncode == 0, run.stderr
     entry = entries(folder / "refs.bib")["zhang2021attentional"]
     assert [str(person) for person in entry.persons["author"]] == [
         "Zhang, Xiaopeng",

@@ -159,6 +159,40 @@ DBLP_PEOPLE = {
 }
 
 
+# Person bibliographies in DBLP's documented layout (https://dblp.org/faq/16154937): the owner's lists the
+# Findings paper (by its Anthology link) and the new paper's CoRR record; the namesake's, his paper.
+DBLP_OWNER = b"""<?xml version="1.0" encoding="US-ASCII"?>
+<dblpperson name="Kun Zhou 0001" pid="48/3927-1" n="2">
+<person key="homepages/48/3927-1" mdate="2026-11-01"><author pid="48/3927-1">Kun Zhou 0001</author></person>
+<r><inproceedings key="conf/acl/ZhuWZWH26" mdate="2026-08-01">
+<author pid="1/1">Sibo Zhu</author><author pid="1/2">Wenyi Wu</author>
+<author pid="48/3927-1">Kun Zhou 0001</author><author pid="1/3">Stephen Wang</author>
+<author pid="1/4">Biwei Huang</author>
+<title>Hybrid Self-evolving Structured Memory for Computer-Use Agents.</title>
+<pages>11287-11304</pages><year>2026</year><booktitle>ACL (Findings)</booktitle>
+<ee type="oa">https://aclanthology.org/2026.findings-acl.549</ee>
+</inproceedings></r>
+<r><article key="journals/corr/abs-2511-99999" mdate="2025-11-25" publtype="informal">
+<author pid="48/3927-1">Kun Zhou 0001</author><author pid="2/1">Wayne Xin Zhao</author>
+<author pid="2/2">Zhiting Hu</author>
+<title>An Invented Paper on World Models.</title><journal>CoRR</journal><volume>abs/2511.99999</volume>
+<year>2025</year><ee type="oa">https://doi.org/10.48550/arXiv.2511.99999</ee>
+</article></r>
+</dblpperson>
+"""
+DBLP_NAMESAKE = b"""<?xml version="1.0" encoding="US-ASCII"?>
+<dblpperson name="Kun Zhou 0002" pid="48/3927-2" n="1">
+<r><article key="journals/tog/ZhouHWG08" mdate="2020-01-01">
+<author pid="48/3927-2">Kun Zhou 0002</author><author pid="3/1">Qiming Hou</author>
+<author pid="3/2">Rui Wang</author><author pid="3/3">Baining Guo</author>
+<title>Real-time KD-tree construction on graphics hardware.</title><pages>126</pages><year>2008</year>
+<volume>27</volume><journal>ACM Trans. Graph.</journal><number>5</number>
+<ee>https://doi.org/10.1145/1457515.1409079</ee>
+</article></r>
+</dblpperson>
+"""
+
+
 def batch_counts(seen) -> Reply:
     """Semantic Scholar's batch answer: a count per id it knows (here: every arXiv id), null otherwise."""
     ids = json.loads(seen.body)["ids"]
@@ -185,6 +219,8 @@ def plan_apis(server) -> None:
     server.plan("s2", "/paper/batch", batch_counts)
     server.plan("s2", "/paper/ARXIV:2511.99999", S2_NOT_FOUND)
     server.plan("dblp", "/search/author/api", json_reply(DBLP_PEOPLE))
+    server.plan("dblp", "/pid/48/3927-1.xml", Reply(200, DBLP_OWNER))
+    server.plan("dblp", "/pid/48/3927-2.xml", Reply(200, DBLP_NAMESAKE))
     server.plan("anthology", "/2026.acl-long.9999.bib", Reply(200, INVENTED_PROCEEDINGS))
     server.plan("arxiv", "/query", Reply(200, NEW_PAPER_FEED), query={"id_list": "2511.99999"})
 
@@ -275,11 +311,16 @@ def test_make_sync_adds_upgrades_sets_strangers_aside_and_counts(site: Path) -> 
     # Strangers: reported, remembered, not written.
     assert "## Not added: probably someone else (2)" in report
     assert "Interactive Hair Rendering and Appearance Editing (2011)" in report
-    assert "Real-time KD-tree" in report
+    assert (
+        "- Real-time KD-tree construction on graphics hardware (2008), by Kun Zhou, Qiming Hou, Rui Wang, "
+        "Baining Guo: shares 0 co-authors with refs.bib; listed by DBLP, Semantic Scholar"
+    ) in report
     ignore = first["refs.ignore"].decode()
     assert "doi:10.1145/1964921.1964951" in ignore
     assert "doi:10.1145/1457515.1409079" in ignore
-    assert "3 listed papers are already in refs.bib" in report  # hybrid, arena (by title), the preprint
+    # hybrid (listed by both sources), arena (by title), the preprint
+    assert "3 listed papers are already in refs.bib" in report
+    assert "Sources read: Semantic Scholar (6 papers); DBLP (3 papers)." in report
     second_report = again.stdout
     assert "## Added (0)" in second_report
     assert "## Not added: probably someone else (0)" in second_report

@@ -126,32 +126,42 @@ def _same_name(name: str, names: list[str]) -> bool:
 # -- DBLP ----------------------------------------------------------------------------------------------
 
 
-def dblp(client: Client, names: list[str], pid: str) -> Listing:
+def dblp(client: Client, names: list[str], pid: str, most: int = 10) -> Listing:
+    """The configured person's bibliography; without a pid, those of every person DBLP names exactly as
+    the owner (DBLP tells namesakes apart: "Kun Zhou 0001", "Kun Zhou 0002"), left to the co-author guard."""
     listing = Listing()
-    if not pid:
+    if pid:
+        people = [(pid, names[0])]
+    else:
         answer = client.get("dblp", "/search/author/api", {"q": names[0], "format": "json", "h": 100})
         hits = (((answer.json("dblp") or {}).get("result") or {}).get("hits") or {}).get("hit") or []
         people = []
         for hit in hits if isinstance(hits, list) else []:
-            info = hit.get("info") or {}
-            url = str(info.get("url", ""))
-            if match := re.search(r"/pid/([\w/-]+)$", url):
-                people.append(f"{match.group(1)} ({info.get('author', '')})")
+            info = hit.get("info") if isinstance(hit, dict) else None
+            match = re.search(r"/pid/([\w/-]+)$", str((info or {}).get("url", "")))
+            name = re.sub(r"\s+\d{4}$", "", str((info or {}).get("author", "")))
+            if match and _same_name(name, names):
+                people.append((match.group(1), str(info.get("author", ""))))
         listing.notes.append(
-            f"DBLP: {len(people)} people named {names[0]}, not read until portfolio_dblp_pid names the "
-            "owner: " + (", ".join(people[:12]) or "none found")
+            f"DBLP: {len(people)} people named {names[0]} ("
+            + (", ".join(f"{found} {name}" for found, name in people[:12]) or "none found")
+            + "); their papers pass the co-author check, unless portfolio_dblp_pid names the owner's"
         )
-        return listing
-    answer = client.get("dblp", f"/pid/{pid}.xml")
-    try:
-        root = ElementTree.fromstring(answer.content)
-    except ElementTree.ParseError as error:
-        raise SourceError("dblp", f"the person's bibliography is not XML ({error})", answer.url) from error
-    for item in root.iter("r"):
-        for publication in item:
-            record = dblp_record(publication)
-            if record is not None:
-                listing.candidates.append(Candidate(record, "dblp", publication.get("key", ""), True))
+    for person, _ in people[:most]:
+        answer = client.get("dblp", f"/pid/{person}.xml")
+        try:
+            root = ElementTree.fromstring(answer.content)
+        except ElementTree.ParseError as error:
+            raise SourceError(
+                "dblp", f"the person's bibliography is not XML ({error})", answer.url
+            ) from error
+        for item in root.iter("r"):
+            for publication in item:
+                record = dblp_record(publication)
+                if record is not None:
+                    listing.candidates.append(
+                        Candidate(record, "dblp", publication.get("key", ""), bool(pid))
+                    )
     return listing
 
 
@@ -167,7 +177,10 @@ def dblp_record(element) -> Record | None:
         return None
     ee = [("".join(e.itertext())).strip() for e in element.findall("ee")]
     doi = next((re.sub(r"^https?://doi\.org/", "", e) for e in ee if "doi.org/" in e), "")
-    arxiv = next((m.group(1) for e in ee if (m := re.search(r"arxiv\.org/abs/(\d{4}\.\d{4,5})", e))), "")
+    arxiv_link = re.compile(
+        r"arxiv\.org/abs/(\d{4}\.\d{4,5})|10\.48550/arxiv\.(\d{4}\.\d{4,5})", re.IGNORECASE
+    )
+    arxiv = next((m.group(1) or m.group(2) for e in ee if (m := arxiv_link.search(e))), "")
     if corr := re.fullmatch(r"journals/corr/abs-(\d{4})-(\d{4,5})", key):
         arxiv = f"{corr.group(1)}.{corr.group(2)}"
     preprint = key.startswith("journals/corr/")
@@ -183,7 +196,8 @@ def dblp_record(element) -> Record | None:
         pages=text("pages"),
         doi="" if doi.lower().startswith("10.48550/") else doi,
         eprint=arxiv,
-        anthology=anthology_of_doi(doi),
+        anthology=anthology_of_doi(doi)
+        or next((m.group(1) for e in ee if (m := re.search(r"aclanthology\.org/([\w.-]+?)/?$", e))), ""),
         dblp=key,
         sources=[f"DBLP {key}"],
     )
