@@ -10,7 +10,7 @@ BUILDDIR  ?= _build
 CHROMIUM  ?= $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser))
 export CHROMIUM
 
-.PHONY: help html serve test check tidy tidy-check linkcheck lint bench bibtex-suite clean lock pdf-previews \
+.PHONY: help html serve test check add sync tidy tidy-check linkcheck lint bench bibtex-suite clean lock pdf-previews \
 	visual-reference
 
 help:
@@ -19,6 +19,8 @@ help:
 	@echo "make serve  live preview at http://127.0.0.1:8000 with sphinx-autobuild"
 	@echo "make check  check refs.bib (syntax, duplicates, fields, links) without building"
 	@echo "make tidy   rewrite refs.bib canonically and normalise pasted entries"
+	@echo "make add ID=...  add papers by arXiv id, DOI, Anthology id, OpenReview or DBLP (needs the network)"
+	@echo "make sync   add the owner's new papers, upgrade published preprints, refresh citation counts (network)"
 	@echo "make linkcheck  check every external link (needs the network; CI runs it weekly)"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  build times of 50 to 5000 papers, ours next to stock sphinxcontrib-bibtex (~30 min)"
@@ -55,6 +57,15 @@ check: $(VENV)/.installed
 
 tidy: $(VENV)/.installed
 	PYTHONPATH=_ext $(BIN)/python -m portfolio.bib tidy refs.bib
+
+# make add ID=2511.09057 (several: ID="2511.09057 2024.acl-long.1"); make add ID=... ARGS=--dry-run
+add: $(VENV)/.installed
+	@if [ -z "$(ID)" ]; then echo 'give the paper: make add ID=<arXiv id, DOI, Anthology id, OpenReview or DBLP URL>'; exit 2; fi
+	PYTHONPATH=_ext $(BIN)/python -m portfolio.sources add $(ARGS) "$(ID)"
+
+# make sync: the owner's new papers, published preprints and citation counts (report: _build/sync-report.md)
+sync: $(VENV)/.installed
+	PYTHONPATH=_ext $(BIN)/python -m portfolio.sources sync $(ARGS)
 
 tidy-check: $(VENV)/.installed
 	PYTHONPATH=_ext $(BIN)/python -m portfolio.bib tidy --check refs.bib

@@ -126,6 +126,16 @@ portfolio_profile_links = [
     {"name": "GitHub", "url": "https://github.com/Lancelot39", "icon": "fa-brands fa-github"},
 ]
 
+# -- Importers (make add, make sync: network tools, never run by the build) ----
+# Sent with every request to a scholarly API (Crossref's and OpenAlex's polite pools ask for a contact).
+portfolio_contact = "kuzhou@ucsd.edu"
+# The owner's author ids. None is on record yet: until they are filled in, make sync finds the owner by name
+# and keeps only papers that share co-authors with refs.bib (and says where to look each id up).
+portfolio_dblp_pid = ""  # https://dblp.org/pid/<pid>.html, e.g. "75/1234-2"
+portfolio_semantic_scholar_id = ""  # https://www.semanticscholar.org/author/<name>/<id>
+portfolio_openalex_id = ""  # https://openalex.org/authors/A5012345678
+portfolio_orcid = ""  # 0000-0002-1825-0097
+
 # -- Link check (make linkcheck; weekly in .github/workflows/linkcheck.yml) ----
 linkcheck_timeout = 30
 linkcheck_retries = 2

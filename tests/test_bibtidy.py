@@ -173,3 +173,15 @@ def test_a_pasted_sample_keeps_every_field_but_dblp_bookkeeping(name: str) -> No
             assert kept in {value, value.replace("http://", "https://", 1).replace("\\_", "_")}, field_name
         for role, persons in entry.persons.items():
             assert [str(person) for person in tidy.persons[role]] == [str(person) for person in persons]
+
+
+def test_a_parenthesis_in_the_last_entrys_value_does_not_end_it() -> None:
+    """An abstract "1) ... 2) ..." (arXiv's, pasted or added by make add) is text, not the entry's end."""
+    text = (
+        "% header\n\n@misc{zhou2024numbered,\n  title = {Numbered},\n  author = {Kun Zhou},\n"
+        "  year = {2024},\n"
+        "  abstract = {Three aims: 1) to improve; 2) to exchange; and 3) to pay tribute.},\n}\n"
+    )
+    once = tidy_text(text).text
+    assert tidy_text(once).text == once
+    assert once.count("to pay tribute") == 1

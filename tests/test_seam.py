@@ -53,7 +53,8 @@ def test_every_package_our_code_imports_is_declared() -> None:
         "sphinx": "sphinx", "docutils": "docutils", "pybtex": "pybtex", "pybtex_docutils": "pybtex-docutils",
         "sphinxcontrib": "sphinxcontrib-bibtex", "yaml": "pyyaml", "markdown_it": "markdown-it-py",
         "packaging": "packaging", "fontTools": "fonttools", "latex2mathml": "latex2mathml",
-        "typst": "typst", "rendercv_fonts": "rendercv-fonts", "tinycss2": "tinycss2",
+        "typst": "typst", "rendercv_fonts": "rendercv-fonts", "tinycss2": "tinycss2", "requests": "requests",
+        "feedparser": "feedparser",
     }  # fmt: skip
     imported = set()
     for path in (REPO / "_ext" / "portfolio").rglob("*.py"):
@@ -92,10 +93,10 @@ def test_the_installed_versions_pass_the_guard() -> None:
     seam.check_versions()
 
 
-@pytest.mark.parametrize("package", ["bib", "cv"])
+@pytest.mark.parametrize("package", ["bib", "cv", "sources"])
 def test_the_core_imports_neither_sphinx_nor_docutils(package: str) -> None:
-    """portfolio.bib is BibTeX as data, portfolio.cv the CV as data and the PDFs' content: every module
-    of each loads without Sphinx or docutils."""
+    """portfolio.bib is BibTeX as data, portfolio.cv the CV as data and the PDFs' content, portfolio.sources
+    the network tools: every module of each loads without Sphinx or docutils."""
     import subprocess
 
     modules = sorted(path.stem for path in (REPO / "_ext" / "portfolio" / package).glob("*.py"))

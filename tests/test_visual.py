@@ -6,7 +6,9 @@ current commit's; commit the file to make a change of look deliberate). Today's 
 ``refs.bib``, ``cv.yaml``, news) is built twice, with today's look and with the reference look, and every
 top-level page and one paper page are shot in headless Chromium at 375 and 1280 px, light and dark, full
 page, and compared; tolerances are in pyproject.toml (``[tool.portfolio.visual]``). An edit of content never
-fails it. On a failure the three images (reference, current, difference) go to ``_build/visual-diff/``.
+fails it. The citation counts (``citations.yaml``, rewritten by every ``make sync``) are left out of both
+builds: a reference older than them would not show them (their look is ``test_citation_counts.py``'s).
+On a failure the three images (reference, current, difference) go to ``_build/visual-diff/``.
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
     root = tmp_path_factory.mktemp("visual")
     current = copy_sources(root / "current")
     reference = copy_sources(root / "reference")
+    for sources in (current, reference):
+        (sources / "citations.yaml").unlink(missing_ok=True)
     with_reference_look(reference)
     outdirs = {
         name: built(sources, root / f"{name}-html")

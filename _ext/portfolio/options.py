@@ -45,9 +45,20 @@ OPTIONS: dict[str, Option] = {
         (int, float),
         "a hosted PDF larger than this is a warning (Google Scholar's limit)",
     ),
+    "portfolio_citations_file": Option(
+        "citations.yaml", "", (str,), 'the citation counts make sync writes, shown per paper ("": none)'
+    ),
     "portfolio_bib_checks": Option(
         True, "", (bool,), "run the site's checks of refs.bib in the build (make check always runs them)"
     ),
+    # -- Importers (portfolio.sources: make add, make sync; the build does not read them)
+    "portfolio_contact": Option("", "", (str,), "the e-mail address sent to the scholarly APIs"),
+    "portfolio_dblp_pid": Option("", "", (str,), "the owner's DBLP person id (make sync)"),
+    "portfolio_semantic_scholar_id": Option(
+        "", "", (str,), "the owner's Semantic Scholar author id (make sync)"
+    ),
+    "portfolio_openalex_id": Option("", "", (str,), "the owner's OpenAlex author id, A... (make sync)"),
+    "portfolio_orcid": Option("", "", (str,), "the owner's ORCID iD (make sync)"),
     # -- News (portfolio.news)
     "portfolio_news_file": Option("news.yaml", "env", (str,), "the news items"),
     "portfolio_news_page": Option("news", "html", (str,), "the page that lists every item"),

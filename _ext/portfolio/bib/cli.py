@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import difflib
 import runpy
 import sys
 from pathlib import Path
 
+from . import citations
 from .check import check_files
 from .parse import lenient_parse, read_text
 from .pdfs import PDF_FOLDER, PDF_MAX_MB, hosted_pdfs, scholar_summary
 from .scan import entry_lines, scan
 from .tidy import TidyError, cited_keys, tidy_text
+
+CITATIONS_FILE = "citations.yaml"
 
 
 def conf_values(confdir: Path) -> dict:
@@ -44,6 +48,7 @@ def check(options: argparse.Namespace) -> int:
     for problem in pdf_problems:
         where = entries_at.get(problem.key) or f"{problem.path}:0"
         problems.append(f"{where}: {problem.message} [portfolio.{problem.subtype}]")
+    problems += citation_problems(options.conf, conf.get("portfolio_citations_file", CITATIONS_FILE))
     for problem in problems:
         print(problem, file=sys.stderr)
     # Every entry written, also one that does not parse (its problem is reported above).
@@ -55,6 +60,27 @@ def check(options: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if problems else 0
+
+
+def citation_problems(confdir: Path, name: str, today: dt.date | None = None) -> list[str]:
+    """The problems of the citation counts file: malformed items, and counts older than 90 days (the weekly
+    ``make sync`` has stopped, or fails)."""
+    path = confdir / name if name else None
+    if path is None or not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    counts, malformed = citations.parse(text)
+    problems = []
+    for problem in malformed:
+        line, _, message = problem.partition(": ") if problem.startswith("line ") else ("line 0", "", problem)
+        problems.append(f"{path}:{line.split()[1]}: {message} [portfolio.citations]")
+    for key in citations.stale(counts, today or dt.date.today()):
+        problems.append(
+            f"{path}:{citations.line_of(text, key)}: the count of {key} is from {counts[key].fetched}, "
+            f"older than {citations.STALE_DAYS} days: run make sync (has the weekly workflow stopped?) "
+            "[portfolio.citations_stale]"
+        )
+    return problems
 
 
 def tidy(options: argparse.Namespace) -> int:

@@ -203,9 +203,18 @@ def _trailing_comments(lines: list[str]) -> list[str]:
 
 
 def _entry_end(text: str, position: int) -> int:
+    """Just past the entry whose key ends at ``position``: its closing brace, or for ``@type(key, ...)``
+    the first ``)`` outside braces (a parenthesis inside a value, as in "1) first", is text)."""
+    opener = text.rfind("(", 0, position) > text.rfind("{", 0, position)
     depth = 1
     while position < len(text) and depth:
-        depth += {"{": 1, "(": 1, "}": -1, ")": -1}.get(text[position], 0)
+        char = text[position]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == ")" and opener and depth == 1:
+            depth = 0
         position += 1
     return position
 

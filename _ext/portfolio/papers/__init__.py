@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from .. import options
 from ..bib import style
-from . import diagnostics, downloads, hosting, listing, nodes, pages, rebuilds, seam, state
+from . import counts, diagnostics, downloads, hosting, listing, nodes, pages, rebuilds, seam, state
 from .fingerprint import package_fingerprint
 
 if TYPE_CHECKING:
@@ -97,6 +97,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "portfolio_bib_checks",
         "portfolio_pdf_folder",
         "portfolio_pdf_max_mb",
+        "portfolio_citations_file",
+        # Read by make add and make sync only; declared so that a typo's type is caught by the build too.
+        "portfolio_contact",
+        "portfolio_dblp_pid",
+        "portfolio_semantic_scholar_id",
+        "portfolio_openalex_id",
+        "portfolio_orcid",
     )
     # Not for conf.py: pickled doctrees hold what our old code rendered, so new code re-reads every page.
     app.add_config_value("portfolio_code_fingerprint", package_fingerprint(), "env", types=frozenset({str}))
@@ -110,6 +117,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", diagnostics.restore_strict_parsing, priority=AFTER_READ)
     app.connect("builder-inited", pages.note_paper_pages, priority=AFTER_READ)
     app.connect("builder-inited", hosting.find_hosted_pdfs, priority=AFTER_READ + 1)
+    app.connect("builder-inited", counts.read_counts, priority=AFTER_READ + 1)
     app.connect("builder-inited", add_static_files)
     app.connect("builder-inited", listing.remember_builder)
     app.connect("env-get-outdated", rebuilds.outdated_by_bib_changes)

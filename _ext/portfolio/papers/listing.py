@@ -30,6 +30,7 @@ from ..bib.style import LABELS_STYLE_NAME, STYLE_NAME, NewestFirstSortingStyle, 
 from ..bib.text import entry_year
 from ..bib.vocabulary import is_true
 from . import seam
+from .counts import count_of, count_stamp
 from .fingerprint import package_fingerprint
 from .hosting import hosted_href, hosted_stamp
 from .nodes import NodeWriter, export_link, link_placeholder, paper_link, rendered_html
@@ -123,11 +124,18 @@ class ListItems:
             self.anchor,
             paper_docname(self.env, entry.key),
             hosted_stamp(self.env, entry.key),
+            count_stamp(self.env, entry.key),
         )
 
     def render(self, entry: Entry) -> Node:
         if not self.enabled:
-            return entry_item(entry, paper_docname(self.env, entry.key), self.anchor, self.pdf_href(entry))
+            return entry_item(
+                entry,
+                paper_docname(self.env, entry.key),
+                self.anchor,
+                self.pdf_href(entry),
+                count_of(self.env, entry.key),
+            )
         key = self.key_of(entry)
         rendered = self.stored.get(key)
         if rendered is None:
@@ -147,7 +155,13 @@ class ListItems:
         (and would make every entry a match for "inproceedings")."""
         builder = current_builder()
         docname = self.env.docname
-        item = entry_item(entry, paper_docname(self.env, entry.key), self.anchor, self.pdf_href(entry))
+        item = entry_item(
+            entry,
+            paper_docname(self.env, entry.key),
+            self.anchor,
+            self.pdf_href(entry),
+            count_of(self.env, entry.key),
+        )
         search_text = " ".join(
             child.astext() for child in item.children if "pub-bibtex" not in child.get("classes", ())
         )

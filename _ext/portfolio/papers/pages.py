@@ -43,6 +43,7 @@ from sphinx.util.parallel import ParallelTasks, parallel_available
 from ..bib.cache import entry_fingerprint
 from ..bib.vocabulary import page_name
 from . import seam
+from .counts import count_stamp
 from .fingerprint import package_fingerprint
 from .hosting import entry_dates, hosted_stamp
 from .listing import PARALLEL_MINIMUM
@@ -207,6 +208,7 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
     settings = settings_digest(app) + package_fingerprint()
     dates = entry_dates(app)
     hosted = {key: hosted_stamp(app.env, key) for key in ours.hosted}
+    counts = {key: count_stamp(app.env, key) for key in ours.counts}
     data_key = hashlib.sha256(
         repr(
             (
@@ -217,6 +219,7 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
                 sorted(citing.items()),
                 sorted(dates.items()),
                 sorted(hosted.items()),
+                sorted(counts.items()),
             )
         ).encode()
     ).hexdigest()
@@ -254,7 +257,7 @@ def write_paper_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
         name = pagename.rsplit("/", 1)[-1]
         digest = hashlib.sha256(
             f"{common}\0{key}\0{entry_fingerprint(entry)}\0{citing.get(key, ())!r}"
-            f"\0{dates.get(key)}\0{hosted.get(key)!r}".encode()
+            f"\0{dates.get(key)}\0{hosted.get(key)!r}\0{counts.get(key)!r}".encode()
         ).hexdigest()
         current[name] = digest
         if previous.get(name) != digest or f"{name}.html" not in written_files:

@@ -16,6 +16,7 @@ from pybtex.database import Entry
 from ..bib.meta import highwire_tags, scholarly_article
 from ..bib.model import paper_of
 from ..options import site_base
+from .counts import count_of
 from .hosting import entry_dates
 from .locations import entry_location
 from .nodes import NodeWriter
@@ -24,6 +25,7 @@ from .render import (
     author_nodes,
     badges,
     bibtex_block,
+    cited_by,
     legend,
     link_buttons,
     title_nodes,
@@ -70,6 +72,8 @@ def paper_section(
     section += venue_line(entry)
     if buttons := link_buttons(paper, hosted_pdf):
         section += buttons
+    if cited := cited_by(count_of(app.env, entry.key)):
+        section += cited
     if abstract := abstract_paragraphs(paper):
         section += subsection("abstract", "Abstract", abstract)
     section += subsection("bibtex", "BibTeX", [bibtex_block(entry)])

@@ -39,14 +39,15 @@ def outdated_by_bib_changes(
     # sphinxcontrib-bibtex parses a bib file again only when its mtime changed: same files, same entries.
     bib_state = seam.bib_file_state(env)
     if bib_state == ours.bib_state and ours.fingerprints is not None:
-        ours.changed_keys = set(ours.hosting_changed)  # a PDF hosted or replaced changes its entry's item
+        # A PDF hosted or replaced, or a new citation count, changes its entry's item.
+        ours.changed_keys = ours.hosting_changed | ours.counts_changed
         return rendering(env, ours.changed_keys)
     ours.bib_state = bib_state
     current = {key: entry_fingerprint(entry) for key, entry in seam.bib_data(env).entries.items()}
     previous = ours.fingerprints or {}
     ours.fingerprints = current
     changed_keys = {key for key in current.keys() | previous.keys() if current.get(key) != previous.get(key)}
-    ours.changed_keys = changed_keys | ours.hosting_changed
+    ours.changed_keys = changed_keys | ours.hosting_changed | ours.counts_changed
     if not previous:
         return []
     return rendering(env, ours.changed_keys)

@@ -11,6 +11,7 @@ from docutils import nodes
 from pybtex.database import Entry
 from pybtex_docutils import Backend as DocutilsBackend
 
+from ..bib.citations import Count, phrase
 from ..bib.export import format_bibtex
 from ..bib.model import Paper, marks_used, paper_of
 from ..bib.style import PortfolioStyle
@@ -109,8 +110,23 @@ def abstract_paragraphs(paper: Paper) -> list[nodes.paragraph]:
     return [nodes.paragraph(text, text) for text in paper.abstract]
 
 
+def cited_by(count: Count | None) -> nodes.paragraph | None:
+    """ "Cited by 12 · Semantic Scholar, 1 Dec 2026", the count linking the record it was read from."""
+    if count is None:
+        return None
+    label, where = phrase(count)
+    line = nodes.paragraph(classes=["pub-cited-by"])
+    line += nodes.reference("", label, refuri=count.url, classes=["pub-cited-by-link"])
+    line += nodes.Text(f" · {where}")
+    return line
+
+
 def entry_item(
-    entry: Entry, paper_docname: str | None, anchor: bool, hosted_pdf: str = ""
+    entry: Entry,
+    paper_docname: str | None,
+    anchor: bool,
+    hosted_pdf: str = "",
+    count: Count | None = None,
 ) -> nodes.list_item:
     """One entry of a publication list; with ``anchor`` it carries the bib key as its id."""
     paper = paper_of(entry)
@@ -129,6 +145,8 @@ def entry_item(
     item += venue_line(entry)
     if buttons := link_buttons(paper, hosted_pdf):
         item += buttons
+    if cited := cited_by(count):
+        item += cited
     if abstract := abstract_paragraphs(paper):
         item += toggle("Abstract", abstract, ["pub-abstract"])
     item += toggle("BibTeX", [bibtex_block(entry, element="div")], ["pub-bibtex"])

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 #: Bumped when the stored state changes shape: Sphinx then starts from a fresh environment.
-ENV_VERSION = 4
+ENV_VERSION = 5
 #: The page with the full publication list depends on every entry.
 ALL_ENTRIES = "*"
 #: Marks the page holding the full list: the paper pages' parent.
@@ -45,6 +45,9 @@ class State:
     hosted: dict = field(default_factory=dict)
     hosting_changed: set[str] = field(default_factory=set)
     unhosted: set[str] = field(default_factory=set)
+    #: bib key -> its citation count (``citations.yaml``); keys whose count changed in this build.
+    counts: dict = field(default_factory=dict)
+    counts_changed: set[str] = field(default_factory=set)
     #: Our lists' bibliographies while sphinxcontrib-bibtex formats labels (see seam); never stored.
     bibliographies: dict = field(default_factory=dict)
 

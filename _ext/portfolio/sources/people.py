@@ -1,0 +1,319 @@
+"""The owner's papers as each source lists them, as :class:`Candidate` records: Semantic Scholar (by the
+configured author id, else every profile of the owner's name), DBLP (by the configured person id; else the
+people of that name are listed so the owner can choose), OpenAlex (by the configured author id, with the API
+key it requires) and ORCID (the owner's own list, by the configured iD)."""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from ..bib.vocabulary import MONTH_MACROS
+from . import semanticscholar
+from .http import Client, SourceError
+from .ids import anthology_of_doi
+from .record import Record
+
+
+@dataclass
+class Candidate:
+    record: Record
+    source: str  # where it was listed: "s2", "dblp", "openalex", "orcid"
+    paper_id: str  # that source's id of the paper
+    by_owner_id: bool  # listed under an author id the owner configured
+    citations: int | None = None
+    profiles: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Listing:
+    candidates: list[Candidate] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was asked, and what to fill in
+
+
+# -- Semantic Scholar --------------------------------------------------------------------------------
+
+
+def semantic_scholar(client: Client, names: list[str], author_id: str) -> Listing:
+    listing = Listing()
+    if author_id:
+        profiles = [{"authorId": author_id, "name": names[0]}]
+    else:
+        profiles = []
+        for name in names[:1]:
+            profiles += [
+                p
+                for p in semanticscholar.search_authors(client, name)
+                if _same_name(p.get("name", ""), names)
+            ]
+        listing.notes.append(
+            f"Semantic Scholar: {len(profiles)} author profiles named {names[0]}; set "
+            "portfolio_semantic_scholar_id (the number in "
+            "https://www.semanticscholar.org/author/<name>/<id>) to read only the owner's"
+        )
+    for profile in profiles:
+        for paper in semanticscholar.author_papers(client, str(profile["authorId"])):
+            record = s2_record(paper)
+            if record is not None:
+                count = paper.get("citationCount")
+                listing.candidates.append(
+                    Candidate(
+                        record,
+                        "s2",
+                        str(paper["paperId"]),
+                        bool(author_id),
+                        count if isinstance(count, int) else None,
+                        {str(profile["authorId"])},
+                    )
+                )
+    return listing
+
+
+def s2_record(paper: dict) -> Record | None:
+    external = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
+    authors = [str(a.get("name", "")) for a in paper.get("authors") or [] if isinstance(a, dict)]
+    if not paper.get("title") or not authors:
+        return None
+    venue = str(paper.get("venue") or "")
+    journal = paper.get("journal") if isinstance(paper.get("journal"), dict) else {}
+    doi = str(external.get("DOI") or "")
+    arxiv = str(external.get("ArXiv") or "")
+    anthology = str(external.get("ACL") or "") or anthology_of_doi(doi)
+    published = bool(
+        anthology
+        or (doi and not doi.lower().startswith("10.48550/"))
+        or (venue and not re.search(r"arxiv|corr", venue, re.I))
+    )
+    date = str(paper.get("publicationDate") or "")
+    record = Record(
+        entry_type="inproceedings" if published else "misc",
+        title=str(paper["title"]),
+        authors=authors,
+        year=str(paper.get("year") or ""),
+        month=MONTH_MACROS.get(int(date[5:7]), "") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else "",
+        booktitle=venue if published else "",
+        howpublished="" if published else f"arXiv preprint arXiv:{arxiv}" if arxiv else "",
+        doi="" if doi.lower().startswith("10.48550/") else doi,
+        eprint=arxiv,
+        anthology=anthology,
+        dblp=str(external.get("DBLP") or ""),
+        url=f"https://arxiv.org/abs/{arxiv}" if arxiv and not published else "",
+        sources=[f"Semantic Scholar {paper['paperId']}"],
+    )
+    if (
+        published
+        and str(journal.get("name") or "")
+        and "arxiv" not in str(journal.get("name")).lower()
+        and "journal" in [str(t).lower() for t in paper.get("publicationTypes") or []]
+    ):
+        record.entry_type, record.journal, record.booktitle = "article", str(journal["name"]), ""
+    return record
+
+
+def _same_name(name: str, names: list[str]) -> bool:
+    def key(text: str) -> str:
+        if "," in text:
+            last, _, first = text.partition(",")
+            text = f"{first} {last}"
+        return " ".join(re.sub(r"[^\w\s]", " ", text).split()).casefold()
+
+    return key(name) in {key(n) for n in names}
+
+
+# -- DBLP ----------------------------------------------------------------------------------------------
+
+
+def dblp(client: Client, names: list[str], pid: str, most: int = 10) -> Listing:
+    """The configured person's bibliography; without a pid, those of every person DBLP names exactly as
+    the owner (DBLP tells namesakes apart: "Kun Zhou 0001", "Kun Zhou 0002"), left to the co-author guard."""
+    listing = Listing()
+    if pid:
+        people = [(pid, names[0])]
+    else:
+        answer = client.get("dblp", "/search/author/api", {"q": names[0], "format": "json", "h": 100})
+        hits = (((answer.json("dblp") or {}).get("result") or {}).get("hits") or {}).get("hit") or []
+        people = []
+        for hit in hits if isinstance(hits, list) else []:
+            info = hit.get("info") if isinstance(hit, dict) else None
+            match = re.search(r"/pid/([\w/-]+)$", str((info or {}).get("url", "")))
+            name = re.sub(r"\s+\d{4}$", "", str((info or {}).get("author", "")))
+            if match and _same_name(name, names):
+                people.append((match.group(1), str(info.get("author", ""))))
+        listing.notes.append(
+            f"DBLP: {len(people)} people named {names[0]} ("
+            + (", ".join(f"{found} {name}" for found, name in people[:12]) or "none found")
+            + "); their papers pass the co-author check, unless portfolio_dblp_pid names the owner's"
+        )
+    for person, _ in people[:most]:
+        answer = client.get("dblp", f"/pid/{person}.xml")
+        try:
+            root = ElementTree.fromstring(answer.content)
+        except ElementTree.ParseError as error:
+            raise SourceError(
+                "dblp", f"the person's bibliography is not XML ({error})", answer.url
+            ) from error
+        for item in root.iter("r"):
+            for publication in item:
+                record = dblp_record(publication)
+                if record is not None:
+                    listing.candidates.append(
+                        Candidate(record, "dblp", publication.get("key", ""), bool(pid))
+                    )
+    return listing
+
+
+def dblp_record(element) -> Record | None:
+    def text(name: str) -> str:
+        found = element.find(name)
+        return "".join(found.itertext()).strip() if found is not None else ""
+
+    authors = [re.sub(r"\s+\d{4}$", "", "".join(a.itertext()).strip()) for a in element.findall("author")]
+    key = element.get("key", "")
+    title = text("title").rstrip(".")
+    if not title or not authors:
+        return None
+    ee = [("".join(e.itertext())).strip() for e in element.findall("ee")]
+    doi = next((re.sub(r"^https?://doi\.org/", "", e) for e in ee if "doi.org/" in e), "")
+    arxiv_link = re.compile(
+        r"arxiv\.org/abs/(\d{4}\.\d{4,5})|10\.48550/arxiv\.(\d{4}\.\d{4,5})", re.IGNORECASE
+    )
+    arxiv = next((m.group(1) or m.group(2) for e in ee if (m := arxiv_link.search(e))), "")
+    if corr := re.fullmatch(r"journals/corr/abs-(\d{4})-(\d{4,5})", key):
+        arxiv = f"{corr.group(1)}.{corr.group(2)}"
+    preprint = key.startswith("journals/corr/")
+    kind = {"article": "article", "inproceedings": "inproceedings"}.get(element.tag, "misc")
+    return Record(
+        entry_type="misc" if preprint else kind,
+        title=title,
+        authors=authors,
+        year=text("year"),
+        booktitle="" if preprint or kind != "inproceedings" else text("booktitle"),
+        journal="" if preprint or kind != "article" else text("journal"),
+        howpublished=f"arXiv preprint arXiv:{arxiv}" if preprint and arxiv else "",
+        pages=text("pages"),
+        doi="" if doi.lower().startswith("10.48550/") else doi,
+        eprint=arxiv,
+        anthology=anthology_of_doi(doi)
+        or next((m.group(1) for e in ee if (m := re.search(r"aclanthology\.org/([\w.-]+?)/?$", e))), ""),
+        dblp=key,
+        sources=[f"DBLP {key}"],
+    )
+
+
+# -- OpenAlex ------------------------------------------------------------------------------------------
+
+
+def openalex(client: Client, author_id: str, environ=None) -> Listing:
+    listing = Listing()
+    key = (environ if environ is not None else os.environ).get("OPENALEX_API_KEY", "")
+    if not author_id or not key:
+        missing = [
+            text
+            for text, value in (
+                ("portfolio_openalex_id in conf.py", author_id),
+                ("the OPENALEX_API_KEY secret", key),
+            )
+            if not value
+        ]
+        listing.notes.append(
+            "OpenAlex: not read; it needs "
+            + " and ".join(missing)
+            + " (OpenAlex requires a free key since 2026-02-13)"
+        )
+        return listing
+    cursor = "*"
+    while cursor:
+        answer = client.get(
+            "openalex",
+            "/works",
+            {"filter": f"author.id:{author_id}", "per_page": 200, "cursor": cursor, "api_key": key},
+        )
+        body = answer.json("openalex")
+        for work in body.get("results") or [] if isinstance(body, dict) else []:
+            record = openalex_record(work)
+            if record is not None:
+                count = work.get("cited_by_count")
+                listing.candidates.append(
+                    Candidate(
+                        record,
+                        "openalex",
+                        str(work.get("id", "")),
+                        True,
+                        count if isinstance(count, int) else None,
+                    )
+                )
+        following = ((body.get("meta") or {}) if isinstance(body, dict) else {}).get("next_cursor")
+        cursor = following if isinstance(following, str) and following != cursor else ""
+    return listing
+
+
+def openalex_record(work: dict) -> Record | None:
+    ids = work.get("ids") if isinstance(work.get("ids"), dict) else {}
+    doi = re.sub(r"^https?://doi\.org/", "", str(ids.get("doi") or work.get("doi") or ""))
+    authors = [
+        str((a.get("author") or {}).get("display_name", ""))
+        for a in work.get("authorships") or []
+        if isinstance(a, dict)
+    ]
+    title = str(work.get("title") or work.get("display_name") or "")
+    if not title or not authors:
+        return None
+    source = (
+        ((work.get("primary_location") or {}).get("source") or {})
+        if isinstance(work.get("primary_location"), dict)
+        else {}
+    )
+    venue = str(source.get("display_name") or "")
+    arxiv = doi[len("10.48550/arxiv.") :] if doi.lower().startswith("10.48550/arxiv.") else ""
+    published = bool(venue) and not re.search(r"arxiv", venue, re.I)
+    return Record(
+        entry_type=("article" if source.get("type") == "journal" else "inproceedings")
+        if published
+        else "misc",
+        title=title,
+        authors=authors,
+        year=str(work.get("publication_year") or ""),
+        journal=venue if published and source.get("type") == "journal" else "",
+        booktitle=venue if published and source.get("type") != "journal" else "",
+        howpublished="" if published else f"arXiv preprint arXiv:{arxiv}" if arxiv else "",
+        doi="" if arxiv else doi,
+        eprint=arxiv,
+        anthology=anthology_of_doi(doi),
+        sources=[f"OpenAlex {work.get('id', '')}"],
+    )
+
+
+# -- ORCID ----------------------------------------------------------------------------------------------
+
+
+def orcid(client: Client, orcid_id: str) -> Listing:
+    listing = Listing()
+    if not orcid_id:
+        listing.notes.append(
+            "ORCID: not read; set portfolio_orcid to the owner's iD to read the owner's own list"
+        )
+        return listing
+    answer = client.get("orcid", f"/{quote(orcid_id)}/works", headers={"Accept": "application/json"})
+    body = answer.json("orcid")
+    for group in body.get("group") or [] if isinstance(body, dict) else []:
+        summary = (group.get("work-summary") or [{}])[0]
+        external = {
+            str(item.get("external-id-type", "")).lower(): str(item.get("external-id-value", ""))
+            for item in ((summary.get("external-ids") or {}).get("external-id") or [])
+            if isinstance(item, dict)
+        }
+        title = str((((summary.get("title") or {}).get("title")) or {}).get("value", ""))
+        year = str((((summary.get("publication-date") or {}).get("year")) or {}).get("value", ""))
+        if title:
+            record = Record(
+                title=title,
+                year=year,
+                doi=external.get("doi", ""),
+                eprint=external.get("arxiv", "").removeprefix("arXiv:"),
+                sources=[f"ORCID {orcid_id}"],
+            )
+            listing.candidates.append(Candidate(record, "orcid", str(summary.get("put-code", "")), True))
+    return listing
