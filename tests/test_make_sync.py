@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from apiserver import Reply, api_server, cassette, closed_port, json_reply, offline_environ
+from apiserver import RECORDED, Reply, api_server, cassette, closed_port, json_reply, offline_environ
 from helpers import REPO
 from pybtex.database import parse_string
 
@@ -429,3 +429,70 @@ def test_the_weekly_workflow_syncs_checks_and_opens_one_pull_request() -> None:
     keepalive = workflow["jobs"]["keepalive"]
     assert keepalive["permissions"] == {"actions": "write"}
     assert "actions/workflows/sync.yml/enable" in keepalive["steps"][0]["run"]
+
+
+def test_openalex_lists_the_configured_authors_works_with_the_key() -> None:
+    """The recorded work entity as one item of a ``/works?filter=author.id:`` page, read with the API key;
+    without the key or the id, OpenAlex is not asked and the report says what to set."""
+    from portfolio.sources import people
+
+    work = json.loads((RECORDED / "openalex/W2741809807.json").read_text(encoding="utf-8"))
+    with api_server() as server:
+        server.plan(
+            "openalex",
+            "/works",
+            json_reply({"meta": {"count": 1, "next_cursor": None}, "results": [work]}),
+            query={"filter": "author.id:A5023888391", "api_key": "k"},
+        )
+        client = Client(environ=server.environ(), intervals={})
+        listing = people.openalex(client, "A5023888391", {"OPENALEX_API_KEY": "k"})
+        assert server.unplanned == []
+        assert (
+            people.openalex(client, "A5023888391", {}).notes[0].startswith("OpenAlex: not read; it needs the")
+        )
+        assert len(server.seen) == 1
+    (candidate,) = listing.candidates
+    record = candidate.record
+    assert record.title.startswith("The state of OA")
+    assert (record.doi, record.year, record.journal) == ("10.7717/peerj.4375", "2018", "PeerJ")
+    assert record.authors[0] == "Heather Piwowar"
+    assert candidate.by_owner_id
+    assert candidate.citations == 962
+
+
+def test_orcid_lists_the_owners_own_works_by_their_ids() -> None:
+    """ORCID's works summary (API v3.0, its documented layout): each work's DOI and arXiv id, looked up in
+    full by make sync like make add does."""
+    from portfolio.sources import people
+
+    body = {
+        "group": [
+            {
+                "work-summary": [
+                    {
+                        "put-code": 123,
+                        "title": {"title": {"value": "A Paper Listed on ORCID"}},
+                        "publication-date": {"year": {"value": "2025"}},
+                        "external-ids": {
+                            "external-id": [
+                                {
+                                    "external-id-type": "doi",
+                                    "external-id-value": "10.18653/v1/2025.acl-long.1",
+                                },
+                                {"external-id-type": "arxiv", "external-id-value": "arXiv:2501.00001"},
+                            ]
+                        },
+                    }
+                ]
+            }
+        ]
+    }
+    with api_server() as server:
+        server.plan("orcid", "/0000-0002-1825-0097/works", json_reply(body))
+        listing = people.orcid(Client(environ=server.environ(), intervals={}), "0000-0002-1825-0097")
+        (request,) = server.seen
+    assert request.headers["accept"] == "application/json"
+    (candidate,) = listing.candidates
+    assert (candidate.record.doi, candidate.record.eprint) == ("10.18653/v1/2025.acl-long.1", "2501.00001")
+    assert candidate.by_owner_id
+    assert people.orcid(Client(intervals={}), "").notes[0].startswith("ORCID: not read")
