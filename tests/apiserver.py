@@ -129,8 +129,12 @@ class ApiServer:
                     and all(query.get(name, [None])[0] == value for name, value in plan_query.items())
                 ):
                     reply = replies.pop(0) if len(replies) > 1 else replies[0]
-                    return reply(seen) if callable(reply) else reply
-            self.unplanned.append(target)
+                    break
+            else:
+                reply = None
+                self.unplanned.append(target)
+        if reply is not None:
+            return reply(seen) if callable(reply) else reply  # outside the lock: it may take its time
         return Reply(
             404, b'{"error": "nothing recorded for this request"}', {"Content-Type": "application/json"}
         )

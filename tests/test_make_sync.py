@@ -447,10 +447,27 @@ def test_openalex_lists_the_configured_authors_works_with_the_key() -> None:
         client = Client(environ=server.environ(), intervals={})
         listing = people.openalex(client, "A5023888391", {"OPENALEX_API_KEY": "k"})
         assert server.unplanned == []
-        assert (
-            people.openalex(client, "A5023888391", {}).notes[0].startswith("OpenAlex: not read; it needs the")
-        )
+        (without_key,) = people.openalex(client, "A5023888391", {}).notes
+        assert without_key.startswith("OpenAlex: not read; it needs the OPENALEX_API_KEY secret")
         assert len(server.seen) == 1
+        # With the key and no id: every author of the owner's name (the recorded author entity, whose name
+        # is another, is left out), then their works in one filter.
+        author = json.loads((RECORDED / "openalex/A5023888391.json").read_text(encoding="utf-8"))
+        named = {**author, "id": "https://openalex.org/A1", "display_name": "Kun Zhou"}
+        server.plan("openalex", "/authors", json_reply({"meta": {"count": 2}, "results": [named, author]}))
+        server.plan(
+            "openalex",
+            "/works",
+            json_reply({"meta": {"next_cursor": None}, "results": [work]}),
+            query={"filter": "author.id:A1"},
+        )
+        by_name = people.openalex(client, "", {"OPENALEX_API_KEY": "k"}, ["Kun Zhou"])
+        assert server.unplanned == []
+    assert [candidate.by_owner_id for candidate in by_name.candidates] == [False]
+    assert by_name.notes == [
+        "OpenAlex: 1 authors named Kun Zhou; set portfolio_openalex_id (https://openalex.org/authors/A...) "
+        "to read only the owner's"
+    ]
     (candidate,) = listing.candidates
     record = candidate.record
     assert record.title.startswith("The state of OA")

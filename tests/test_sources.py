@@ -438,3 +438,24 @@ def test_requests_to_one_source_are_spaced_by_its_interval() -> None:
 def test_the_network_is_blocked_in_these_tests() -> None:
     with pytest.raises(SourceError, match=r"block the network|unreachable"):
         Client(intervals={}, retries=0).get("arxiv", "/query")
+
+
+def test_a_source_that_does_not_answer_in_time_is_retried_then_given_up() -> None:
+    import time
+
+    def slow(seen) -> Reply:
+        time.sleep(1.0)
+        return json_reply({})
+
+    waits: list[float] = []
+    with api_server() as server:
+        server.plan("openreview", "/notes", slow)
+        started = time.monotonic()
+        with pytest.raises(
+            SourceError, match=r"OpenReview: unreachable after 2 attempts: .*[Rr]ead timed out"
+        ):
+            client(server, timeout=(2.0, 0.2), retries=1, sleep=waits.append).get("openreview", "/notes")
+        elapsed = time.monotonic() - started
+        assert len(server.requests_to("openreview")) == 2
+    assert waits == [0.0]
+    assert elapsed < 1.0  # neither attempt waited for the answer

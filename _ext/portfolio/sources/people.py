@@ -206,30 +206,36 @@ def dblp_record(element) -> Record | None:
 # -- OpenAlex ------------------------------------------------------------------------------------------
 
 
-def openalex(client: Client, author_id: str, environ=None) -> Listing:
+def openalex(client: Client, author_id: str, environ=None, names: list[str] | None = None) -> Listing:
+    """The configured author's works; with the key but no id, the works of every author OpenAlex names as
+    the owner (left to the co-author guard). Without the key OpenAlex is not asked: it requires one."""
     listing = Listing()
     key = (environ if environ is not None else os.environ).get("OPENALEX_API_KEY", "")
-    if not author_id or not key:
-        missing = [
-            text
-            for text, value in (
-                ("portfolio_openalex_id in conf.py", author_id),
-                ("the OPENALEX_API_KEY secret", key),
-            )
-            if not value
-        ]
+    if not key:
         listing.notes.append(
-            "OpenAlex: not read; it needs "
-            + " and ".join(missing)
-            + " (OpenAlex requires a free key since 2026-02-13)"
+            "OpenAlex: not read; it needs the OPENALEX_API_KEY secret (a free key, required since 2026-02-13)"
+            + ("" if author_id else ", and then portfolio_openalex_id in conf.py to read only the owner's")
         )
+        return listing
+    authors = [author_id] if author_id else _openalex_namesakes(client, (names or [""])[0], key)
+    if not author_id:
+        listing.notes.append(
+            f"OpenAlex: {len(authors)} authors named {(names or [''])[0]}; set portfolio_openalex_id "
+            "(https://openalex.org/authors/A...) to read only the owner's"
+        )
+    if not authors:
         return listing
     cursor = "*"
     while cursor:
         answer = client.get(
             "openalex",
             "/works",
-            {"filter": f"author.id:{author_id}", "per_page": 200, "cursor": cursor, "api_key": key},
+            {
+                "filter": "author.id:" + "|".join(authors[:50]),
+                "per_page": 200,
+                "cursor": cursor,
+                "api_key": key,
+            },
         )
         body = answer.json("openalex")
         for work in body.get("results") or [] if isinstance(body, dict) else []:
@@ -241,13 +247,23 @@ def openalex(client: Client, author_id: str, environ=None) -> Listing:
                         record,
                         "openalex",
                         str(work.get("id", "")),
-                        True,
+                        bool(author_id),
                         count if isinstance(count, int) else None,
                     )
                 )
         following = ((body.get("meta") or {}) if isinstance(body, dict) else {}).get("next_cursor")
         cursor = following if isinstance(following, str) and following != cursor else ""
     return listing
+
+
+def _openalex_namesakes(client: Client, name: str, key: str) -> list[str]:
+    answer = client.get("openalex", "/authors", {"search": name, "per_page": 50, "api_key": key})
+    body = answer.json("openalex")
+    found = []
+    for author in body.get("results") or [] if isinstance(body, dict) else []:
+        if isinstance(author, dict) and _same_name(str(author.get("display_name", "")), [name]):
+            found.append(str(author.get("id", "")).rsplit("/", 1)[-1])
+    return [author for author in found if re.fullmatch(r"A\d+", author)]
 
 
 def openalex_record(work: dict) -> Record | None:

@@ -160,7 +160,10 @@ def list_everything(
     steps = [
         ("s2", lambda: people.semantic_scholar(client, settings.owner_names, settings.s2_id)),
         ("dblp", lambda: people.dblp(client, settings.owner_names, settings.dblp_pid)),
-        ("openalex", lambda: people.openalex(client, settings.openalex_id, client.environ)),
+        (
+            "openalex",
+            lambda: people.openalex(client, settings.openalex_id, client.environ, settings.owner_names),
+        ),
         ("orcid", lambda: people.orcid(client, settings.orcid)),
     ]
     for source, step in steps:
