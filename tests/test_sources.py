@@ -214,14 +214,28 @@ def test_openreview_note_in_api_v2_shape() -> None:
         server.plan("openreview", "/notes", json_reply({"notes": [notes[1]]}), query={"id": "s7kNuWIB09"})
         server.plan("openreview", "/notes", json_reply({"notes": []}), query={"id": "missingNote"})
         record = openreview.fetch(client(server), "s7kNuWIB09")
-        with pytest.raises(NotFound, match="OpenReview: no note missingNote"):
+        with pytest.raises(NotFound, match=r"OpenReview: no note missingNote \(asked API v2 and v1\)"):
             openreview.fetch(client(server), "missingNote")
+        assert [seen.source for seen in server.seen[-2:]] == ["openreview", "openreview_v1"]
     assert record.title == "GAN Vocoder: Multi-Resolution Discriminator Is All You Need"
     assert record.authors[0] == "Jaeseong You"
     assert len(record.authors) == 5
     assert (record.entry_type, record.booktitle, record.year) == ("inproceedings", "Interspeech 2021", "2021")
     assert record.url == "https://openreview.net/forum?id=s7kNuWIB09"
     assert record.openreview == "s7kNuWIB09"
+
+
+def test_an_older_note_is_read_from_api_v1_with_its_plain_values() -> None:
+    """API v2 answers 403 for a note it does not hold; API v1 holds it, its content values unwrapped."""
+    note = json.loads((RECORDED / "openreview/openreview-search.json").read_text())["notes"][1]
+    plain = {**note, "content": {name: item["value"] for name, item in note["content"].items()}}
+    with api_server() as server:
+        server.plan("openreview", "/notes", json_reply({"name": "ForbiddenError"}, status=403))
+        server.plan("openreview_v1", "/notes", json_reply({"notes": [plain]}), query={"id": "s7kNuWIB09"})
+        record = openreview.fetch(client(server), "s7kNuWIB09")
+        assert server.unplanned == []
+    assert record.title == "GAN Vocoder: Multi-Resolution Discriminator Is All You Need"
+    assert (record.booktitle, record.year, len(record.authors)) == ("Interspeech 2021", "2021", 5)
 
 
 def test_openreview_venues_tracks_and_rejections() -> None:
@@ -350,6 +364,7 @@ def test_every_base_url_can_be_overridden_by_its_variable() -> None:
         "PORTFOLIO_OPENREVIEW_API",
         "PORTFOLIO_ANTHOLOGY_URL",
         "PORTFOLIO_ORCID_API",
+        "PORTFOLIO_OPENREVIEW_V1_API",  # the older notes
     }
     for source, (variable, default, _) in ENDPOINTS.items():
         assert base_url(source, {}) == default

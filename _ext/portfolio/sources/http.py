@@ -29,6 +29,7 @@ ENDPOINTS = {
     "s2": ("PORTFOLIO_S2_API", "https://api.semanticscholar.org/graph/v1", "Semantic Scholar"),
     "openalex": ("PORTFOLIO_OPENALEX_API", "https://api.openalex.org", "OpenAlex"),
     "openreview": ("PORTFOLIO_OPENREVIEW_API", "https://api2.openreview.net", "OpenReview"),
+    "openreview_v1": ("PORTFOLIO_OPENREVIEW_V1_API", "https://api.openreview.net", "OpenReview (API v1)"),
     "anthology": ("PORTFOLIO_ANTHOLOGY_URL", "https://aclanthology.org", "ACL Anthology"),
     "orcid": ("PORTFOLIO_ORCID_API", "https://pub.orcid.org/v3.0", "ORCID"),
 }
@@ -41,6 +42,7 @@ MIN_INTERVAL = {
     "s2": 1.1,
     "openalex": 0.1,
     "openreview": 0.5,
+    "openreview_v1": 0.5,
     "anthology": 0.25,
     "orcid": 0.1,
 }

@@ -23,14 +23,20 @@ TRACKS = {"oral": "Oral", "spotlight": "Spotlight", "poster": "Poster"}
 
 
 def fetch(client: Client, note_id: str) -> Record:
-    answer = client.get("openreview", "/notes", {"id": note_id})
-    body = answer.json("openreview")
-    notes = body.get("notes") if isinstance(body, dict) else None
-    if not isinstance(notes, list):
-        raise SourceError("openreview", "the answer has no 'notes' list", answer.url)
-    if not notes or not isinstance(notes[0], dict):
-        raise NotFound("openreview", f"no note {note_id}", answer.url)
-    return record_of(notes[0], note_id, answer.url)
+    """The note from API v2, else from API v1, which alone holds the notes of venues that did not move to
+    v2 (ICLR 2023 and before, for one); v2 answers those with an empty list, or 403 or 404."""
+    for source in ("openreview", "openreview_v1"):
+        try:
+            answer = client.get(source, "/notes", {"id": note_id}, not_found=(400, 403, 404))
+        except NotFound:
+            continue
+        body = answer.json(source)
+        notes = body.get("notes") if isinstance(body, dict) else None
+        if not isinstance(notes, list):
+            raise SourceError(source, "the answer has no 'notes' list", answer.url)
+        if notes and isinstance(notes[0], dict):
+            return record_of(notes[0], note_id, answer.url)
+    raise NotFound("openreview", f"no note {note_id} (asked API v2 and v1)")
 
 
 def value(content: dict, name: str):
