@@ -9,7 +9,11 @@ answered 404 and kept in ``unplanned``, so a test can show that nothing else was
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +26,8 @@ import yaml
 
 from portfolio.sources.http import ENDPOINTS
 
-RECORDED = Path(__file__).resolve().parent / "data" / "apis"
+REPO = Path(__file__).resolve().parent.parent
+RECORDED = REPO / "tests" / "data" / "apis"
 
 
 @dataclass
@@ -168,6 +173,31 @@ def offline_environ(environ: dict[str, str]) -> dict[str, str]:
         "ALL_PROXY": "http://127.0.0.1:9",
         "NO_PROXY": "127.0.0.1,localhost",
     }
+
+
+def tool_folder(folder: Path, *names: str) -> Path:
+    """``folder`` ready for ``make add`` / ``make sync``: the Makefile and its pins, our code, and the
+    other files of the site named."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("Makefile", "requirements.txt", *names):
+        shutil.copy(REPO / name, folder / name)
+    (folder / "_ext").symlink_to(REPO / "_ext")
+    return folder
+
+
+def run_make(
+    folder: Path, target: str, environ: dict[str, str], *variables: str
+) -> subprocess.CompletedProcess:
+    """``make <target> <variables>`` in ``folder`` with this virtualenv (not installed again), offline but
+    for 127.0.0.1, with ``environ`` added."""
+    venv = Path(sys.executable).parent.parent
+    return subprocess.run(
+        ["make", "-C", str(folder), f"VENV={venv}", "-o", f"{venv}/.installed", target, *variables],
+        capture_output=True,
+        text=True,
+        env=offline_environ({**os.environ, **environ}),
+        timeout=300,
+    )
 
 
 def closed_port() -> int:

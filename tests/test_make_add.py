@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,8 @@ from apiserver import (
     cassette,
     closed_port,
     json_reply,
-    offline_environ,
+    run_make,
+    tool_folder,
 )
 from helpers import REPO
 from pybtex.database import parse_string
@@ -51,11 +51,7 @@ def project(tmp_path: Path, owner: str) -> Path:
     )
     text = tidy_text(HEADER + OTHER_PAPER.replace("OWNER", owner)).text
     (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
-    # What `make add` needs there: the Makefile, its pins, and our code.
-    for name in ("Makefile", "requirements.txt"):
-        shutil.copy(REPO / name, tmp_path / name)
-    (tmp_path / "_ext").symlink_to(REPO / "_ext")
-    return tmp_path
+    return tool_folder(tmp_path)
 
 
 def run_add(folder: Path, server, *ids: str, extra: tuple[str, ...] = ()) -> int:
@@ -206,23 +202,12 @@ def plan_zhu2026hybrid(server) -> None:
 
 
 def make_add(folder: Path, server_env: dict[str, str], *ids: str) -> subprocess.CompletedProcess:
-    venv = Path(sys.executable).parent.parent
-    return subprocess.run(
-        ["make", "-C", str(folder), f"VENV={venv}", "-o", f"{venv}/.installed", "add", f"ID={' '.join(ids)}"],
-        capture_output=True,
-        text=True,
-        env=offline_environ({**os.environ, **server_env}),
-        timeout=300,
-    )
+    return run_make(folder, "add", server_env, f"ID={' '.join(ids)}")
 
 
 def site_without(tmp_path: Path, key: str) -> tuple[Path, object]:
     """A copy of the site's Makefile, conf.py and pages with ``key`` taken out of its refs.bib."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    for name in ("Makefile", "conf.py", "requirements.txt"):
-        shutil.copy(REPO / name, folder / name)
-    (folder / "_ext").symlink_to(REPO / "_ext")
+    folder = tool_folder(tmp_path / "site", "conf.py")
     for page in REPO.glob("*.md"):
         shutil.copy(page, folder / page.name)
     text = (REPO / "refs.bib").read_text(encoding="utf-8")
@@ -426,18 +411,6 @@ def test_with_every_api_unreachable_make_add_fails_clearly_and_leaves_refs_bib(t
 
 
 def test_make_add_without_an_id_says_how() -> None:
-    run = subprocess.run(
-        [
-            "make",
-            "-C",
-            str(REPO),
-            "-o",
-            f"{Path(sys.executable).parent.parent}/.installed",
-            f"VENV={Path(sys.executable).parent.parent}",
-            "add",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    run = run_make(REPO, "add", {})
     assert run.returncode != 0
     assert "give the paper: make add ID=" in run.stdout

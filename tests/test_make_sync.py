@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from apiserver import RECORDED, Reply, api_server, cassette, closed_port, json_reply, offline_environ
+from apiserver import RECORDED, Reply, api_server, cassette, closed_port, json_reply, run_make, tool_folder
 from helpers import REPO
 from pybtex.database import parse_string
 
@@ -227,34 +225,14 @@ def plan_apis(server) -> None:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    folder = tmp_path / "site"
-    folder.mkdir()
-    for name in ("Makefile", "conf.py", "requirements.txt"):
-        (folder / name).write_bytes((REPO / name).read_bytes())
-    (folder / "_ext").symlink_to(REPO / "_ext")
+    folder = tool_folder(tmp_path / "site", "conf.py")
     text = (REPO / "refs.bib").read_text(encoding="utf-8") + INVENTED_PREPRINT
     (folder / "refs.bib").write_text(tidy_text(text).text, encoding="utf-8")
     return folder
 
 
 def make_sync(folder: Path, environ: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    venv = Path(sys.executable).parent.parent
-    return subprocess.run(
-        [
-            "make",
-            "-C",
-            str(folder),
-            f"VENV={venv}",
-            "-o",
-            f"{venv}/.installed",
-            "sync",
-            f"ARGS=--today 2026-12-01 {' '.join(args)}",
-        ],
-        capture_output=True,
-        text=True,
-        env=offline_environ({**os.environ, **environ}),
-        timeout=300,
-    )
+    return run_make(folder, "sync", environ, f"ARGS=--today 2026-12-01 {' '.join(args)}")
 
 
 def files(folder: Path) -> dict[str, bytes]:

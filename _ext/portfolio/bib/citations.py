@@ -89,6 +89,12 @@ def line_of(text: str, key: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
+def split_problem(problem: str) -> tuple[int, str]:
+    """(line, message) of one of :func:`parse`'s problems ("line 7: ...")."""
+    match = re.match(r"line (\d+): (.*)", problem, re.DOTALL)
+    return (int(match.group(1)), match.group(2)) if match else (0, problem)
+
+
 def phrase(item: Count) -> tuple[str, str]:
     """("Cited by 12", "Semantic Scholar, 1 Dec 2026"): what a page shows of a count."""
     day = f"{item.fetched.day} {item.fetched.strftime('%b')} {item.fetched.year}"

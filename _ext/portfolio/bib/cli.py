@@ -72,8 +72,8 @@ def citation_problems(confdir: Path, name: str, today: dt.date | None = None) ->
     counts, malformed = citations.parse(text)
     problems = []
     for problem in malformed:
-        line, _, message = problem.partition(": ") if problem.startswith("line ") else ("line 0", "", problem)
-        problems.append(f"{path}:{line.split()[1]}: {message} [portfolio.citations]")
+        line, message = citations.split_problem(problem)
+        problems.append(f"{path}:{line}: {message} [portfolio.citations]")
     for key in citations.stale(counts, today or dt.date.today()):
         problems.append(
             f"{path}:{citations.line_of(text, key)}: the count of {key} is from {counts[key].fetched}, "

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from ..bib.citations import Count, parse
-from .state import state
+from ..bib.citations import Count, parse, split_problem
+from . import seam
+from .state import changed_keys, state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -32,25 +33,12 @@ def read_counts(app: Sphinx) -> None:
     if path is not None and path.is_file():
         found, problems = parse(path.read_text(encoding="utf-8"))
         for problem in problems:
-            line, _, message = problem.partition(": ") if problem.startswith("line ") else ("", "", problem)
-            logger.warning(
-                message,
-                location=f"{path}:{line.split()[1]}" if line else str(path),
-                type="portfolio",
-                subtype="citations",
-            )
-        entries = set(_entry_keys(app))
+            line, message = split_problem(problem)
+            logger.warning(message, location=f"{path}:{line}", type="portfolio", subtype="citations")
+        entries = seam.bib_data(app.env).entries
         found = {key: item for key, item in found.items() if key in entries}
     ours.counts = found
-    ours.counts_changed = {
-        key for key in previous.keys() | found.keys() if previous.get(key) != found.get(key)
-    }
-
-
-def _entry_keys(app: Sphinx):
-    from . import seam
-
-    return seam.bib_data(app.env).entries.keys()
+    ours.counts_changed = changed_keys(previous, found)
 
 
 def count_of(env: BuildEnvironment, key: str) -> Count | None:

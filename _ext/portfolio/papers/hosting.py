@@ -21,7 +21,7 @@ from ..bib.parse import read_text
 from ..bib.pdfs import HostedPdf, hosted_pdfs
 from . import seam
 from .locations import entry_location
-from .state import remembered, state
+from .state import changed_keys, remembered, state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -50,9 +50,7 @@ def find_hosted_pdfs(app: Sphinx) -> None:
                 subtype=problem.subtype,
             )
     ours.hosted = found
-    ours.hosting_changed = {
-        key for key in previous.keys() | found.keys() if previous.get(key) != found.get(key)
-    }
+    ours.hosting_changed = changed_keys(previous, found)
     ours.unhosted = {pdf.name for key, pdf in previous.items() if key not in found}
 
 

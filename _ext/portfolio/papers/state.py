@@ -72,6 +72,11 @@ def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Bu
         mine.format_cache["items"].update(theirs.format_cache["items"])
 
 
+def changed_keys(previous: dict, current: dict) -> set[str]:
+    """Keys whose value differs between two builds' mappings (added and removed ones too)."""
+    return {key for key in previous.keys() | current.keys() if previous.get(key) != current.get(key)}
+
+
 def remembered(env: BuildEnvironment, name: str, key: object, compute):
     """``compute()``, or its result from the last build when ``key`` (digests of its inputs) is the same:
     a rebuild that changed nothing does not check ``refs.bib`` again. Warnings are results too: a step

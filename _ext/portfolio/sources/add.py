@@ -24,7 +24,7 @@ from ..bib.parse import lenient_parse
 from ..bib.tidy import format_entry, normalise, tidy_text
 from . import anthology, arxiv, crossref, dblp, openreview, semanticscholar
 from .http import Client, NotFound, SourceError
-from .ids import BadId, PaperId, anthology_of_doi, parse_id
+from .ids import BadId, PaperId, anthology_of_doi, parse_id, published_doi
 from .record import Record, Refused, cleaned, merged, to_entry
 
 FETCHERS: dict[str, Callable[[Client, str], Record]] = {
@@ -34,7 +34,6 @@ FETCHERS: dict[str, Callable[[Client, str], Record]] = {
     "openreview": openreview.fetch,
     "dblp": dblp.fetch,
 }
-ARXIV_DOI = re.compile(r"10\.48550/arxiv\.", re.IGNORECASE)
 # What a source cannot know and the owner may want to add, by field.
 OWNER_FIELDS = (
     ("equal_contribution", "equal_contribution / corresponding: the authors with a * or † mark, if any"),
@@ -91,14 +90,13 @@ def look_up(client: Client, paper_id: PaperId) -> Found:
     record.sources.append(f"Semantic Scholar {s2.paper_id}")
     record.eprint = record.eprint or s2.ids.get("arxiv", "")
     record.dblp = record.dblp or s2.ids.get("dblp", "")
-    doi = s2.ids.get("doi", "") if not ARXIV_DOI.match(s2.ids.get("doi", "")) else ""
+    doi = published_doi(s2.ids.get("doi", ""))
     if not record.is_preprint:
         record.doi = record.doi or doi
         record.anthology = record.anthology or s2.ids.get("anthology", "") or anthology_of_doi(record.doi)
         return found
-    if record.doi and not ARXIV_DOI.match(record.doi):
-        doi = doi or record.doi
-    record.doi = "" if ARXIV_DOI.match(record.doi) else record.doi
+    record.doi = published_doi(record.doi)
+    doi = doi or record.doi
     published = published_version(
         client, s2.ids.get("anthology", "") or anthology_of_doi(doi), doi, record.dblp
     )
@@ -185,6 +183,24 @@ def needs_of(entry: Entry) -> list[str]:
     return needs
 
 
+def entry_of(
+    record: Record, cited: set[str], taken: set[str], owner_names: Iterable[str], today: dt.date | None
+) -> tuple[Entry, list[str]]:
+    """A cleaned record as one of our entries (``make tidy``'s normalisation: badge, track, key), and what
+    ``make check`` would say of it alone."""
+    entry, _ = normalise(to_entry(record), cited, taken)
+    problems = check_texts([(Path("new entry"), format_entry(entry) + "\n")], owner_names, today)
+    return entry, [problem.message for problem in problems]
+
+
+def new_problems(before: str, after: str, owner_names: Iterable[str], today: dt.date | None) -> list[str]:
+    """``make check``'s problems of ``after`` when it has more than ``before`` had, else none."""
+    owner_names = tuple(owner_names)
+    found = check_texts([(Path("refs.bib"), after)], owner_names, today)
+    earlier = check_texts([(Path("refs.bib"), before)], owner_names, today)
+    return [str(problem) for problem in found] if len(found) > len(earlier) else []
+
+
 def add_papers(
     ids: Iterable[str],
     text: str,
@@ -217,15 +233,13 @@ def add_papers(
         except (SourceError, Refused) as error:
             outcome.errors.append(f"{paper_id}: {error}")
             continue
-        entry, _ = normalise(to_entry(record), cited, taken)
+        entry, problems = entry_of(record, cited, taken, owner_names, today)
         duplicate = next((known[i] for i in identities(entry) if i in known), None)
         if duplicate is not None:
             outcome.errors.append(f"{paper_id}: already in refs.bib as {duplicate!r}")
             continue
-        problems = check_texts([(Path("new entry"), format_entry(entry) + "\n")], owner_names, today)
         if problems:
-            details = "; ".join(problem.message for problem in problems)
-            outcome.errors.append(f"{paper_id}: the entry would not pass make check: {details}")
+            outcome.errors.append(f"{paper_id}: the entry would not pass make check: {'; '.join(problems)}")
             continue
         taken.add(entry.key)
         for identity in identities(entry):
@@ -237,10 +251,8 @@ def add_papers(
         text.rstrip("\n") + "\n\n" + "\n\n".join(format_entry(added.entry) for added in new_entries) + "\n"
     )
     result = tidy_text(appended, cited)
-    before = len(check_texts([(Path("refs.bib"), text)], owner_names, today))
-    after = check_texts([(Path("refs.bib"), result.text)], owner_names, today)
-    if len(after) > before:
-        outcome.errors.append("refs.bib would not pass make check: " + "; ".join(str(p) for p in after))
+    if problems := new_problems(text, result.text, owner_names, today):
+        outcome.errors.append("refs.bib would not pass make check: " + "; ".join(problems))
         return outcome
     outcome.added, outcome.text = new_entries, result.text
     return outcome

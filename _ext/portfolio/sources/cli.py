@@ -118,7 +118,7 @@ def sync_command(options: argparse.Namespace) -> int:
             )
             + "."
         )
-    listed_nothing = len(outcome.failed_sources) == 4 or (not outcome.candidates and outcome.failed_sources)
+    listed_nothing = not outcome.candidates and bool(outcome.failed_sources)
     markdown = report.markdown()
     if options.report:
         options.report.parent.mkdir(parents=True, exist_ok=True)

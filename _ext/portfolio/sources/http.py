@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import os
 import sys
 import time
@@ -90,8 +91,6 @@ class Answer:
 
     def json(self, source: str) -> Any:
         try:
-            import json
-
             return json.loads(self.content)
         except ValueError as error:
             raise SourceError(source, f"the answer is not JSON ({error})", self.url) from error

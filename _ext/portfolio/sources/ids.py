@@ -94,6 +94,21 @@ def _from_url(url: str) -> PaperId | None:
     return None
 
 
+# arXiv's own DOIs (10.48550/arXiv.<id>) name the preprint, not a published version.
+ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.({ARXIV_NEW})", re.IGNORECASE)
+
+
+def arxiv_of_doi(doi: str) -> str:
+    """The arXiv id inside one of arXiv's own DOIs, or ""."""
+    match = ARXIV_DOI.fullmatch(doi.strip())
+    return match.group(1) if match else ""
+
+
+def published_doi(doi: str) -> str:
+    """The DOI, unless it is arXiv's own (then "")."""
+    return "" if doi.lower().startswith("10.48550/") else doi
+
+
 def anthology_of_doi(doi: str) -> str:
     """The Anthology id inside an ACL Anthology DOI, or ""."""
     match = ANTHOLOGY_DOI.fullmatch(doi)

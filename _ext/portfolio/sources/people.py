@@ -14,8 +14,8 @@ from urllib.parse import quote
 from ..bib.vocabulary import MONTH_MACROS
 from . import semanticscholar
 from .http import Client, SourceError
-from .ids import anthology_of_doi
-from .record import Record
+from .ids import anthology_of_doi, arxiv_of_doi, published_doi
+from .record import Record, name_key
 
 
 @dataclass
@@ -82,11 +82,7 @@ def s2_record(paper: dict) -> Record | None:
     doi = str(external.get("DOI") or "")
     arxiv = str(external.get("ArXiv") or "")
     anthology = str(external.get("ACL") or "") or anthology_of_doi(doi)
-    published = bool(
-        anthology
-        or (doi and not doi.lower().startswith("10.48550/"))
-        or (venue and not re.search(r"arxiv|corr", venue, re.I))
-    )
+    published = bool(anthology or published_doi(doi) or (venue and not re.search(r"arxiv|corr", venue, re.I)))
     date = str(paper.get("publicationDate") or "")
     record = Record(
         entry_type="inproceedings" if published else "misc",
@@ -96,7 +92,7 @@ def s2_record(paper: dict) -> Record | None:
         month=MONTH_MACROS.get(int(date[5:7]), "") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else "",
         booktitle=venue if published else "",
         howpublished="" if published else f"arXiv preprint arXiv:{arxiv}" if arxiv else "",
-        doi="" if doi.lower().startswith("10.48550/") else doi,
+        doi=published_doi(doi),
         eprint=arxiv,
         anthology=anthology,
         dblp=str(external.get("DBLP") or ""),
@@ -114,13 +110,7 @@ def s2_record(paper: dict) -> Record | None:
 
 
 def _same_name(name: str, names: list[str]) -> bool:
-    def key(text: str) -> str:
-        if "," in text:
-            last, _, first = text.partition(",")
-            text = f"{first} {last}"
-        return " ".join(re.sub(r"[^\w\s]", " ", text).split()).casefold()
-
-    return key(name) in {key(n) for n in names}
+    return name_key(name) in {name_key(n) for n in names}
 
 
 # -- DBLP ----------------------------------------------------------------------------------------------
@@ -194,7 +184,7 @@ def dblp_record(element) -> Record | None:
         journal="" if preprint or kind != "article" else text("journal"),
         howpublished=f"arXiv preprint arXiv:{arxiv}" if preprint and arxiv else "",
         pages=text("pages"),
-        doi="" if doi.lower().startswith("10.48550/") else doi,
+        doi=published_doi(doi),
         eprint=arxiv,
         anthology=anthology_of_doi(doi)
         or next((m.group(1) for e in ee if (m := re.search(r"aclanthology\.org/([\w.-]+?)/?$", e))), ""),
@@ -283,7 +273,7 @@ def openalex_record(work: dict) -> Record | None:
         else {}
     )
     venue = str(source.get("display_name") or "")
-    arxiv = doi[len("10.48550/arxiv.") :] if doi.lower().startswith("10.48550/arxiv.") else ""
+    arxiv = arxiv_of_doi(doi)
     published = bool(venue) and not re.search(r"arxiv", venue, re.I)
     return Record(
         entry_type=("article" if source.get("type") == "journal" else "inproceedings")

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field, fields, replace
 
 from pybtex.database import Entry, Person
+from pybtex.scanner import PybtexError
 
+from ..bib.text import person_key
 from ..bib.vocabulary import ARXIV, CONTROL_CHARACTERS, DOI, UNSAFE_SCHEME, URL
 from .ids import ANTHOLOGY_NEW, ANTHOLOGY_OLD, DBLP_KEY
 
@@ -111,15 +113,16 @@ def merged(published: Record, preprint: Record) -> Record:
 
 def _same_names(left: list[str], right: list[str]) -> bool:
     return len(left) == len(right) and all(
-        _name_key(a) == _name_key(b) for a, b in zip(left, right, strict=True)
+        name_key(a) == name_key(b) for a, b in zip(left, right, strict=True)
     )
 
 
-def _name_key(name: str) -> str:
-    if "," in name:
-        last, _, first = name.partition(",")
-        name = f"{first} {last}"
-    return " ".join(name.split()).casefold()
+def name_key(name: str) -> tuple[str, str]:
+    """:func:`~..bib.text.person_key` of a name as a source spells it ("Zhou, Kun" is "Kun Zhou")."""
+    try:
+        return person_key(Person(name))
+    except PybtexError:  # a name pybtex cannot split (an unbalanced brace): compared as written
+        return ("", " ".join(name.split()).casefold())
 
 
 def _better_case(published: str, preprint: str) -> str:
