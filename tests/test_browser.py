@@ -105,6 +105,31 @@ def test_theme_switcher_switches_and_persists(context, site_url: str) -> None:
     assert problems == []
 
 
+@pytest.mark.parametrize(("scheme", "stored"), [("dark", None), ("light", None), ("light", "dark")])
+def test_the_first_paint_has_the_colour_theme_the_page_ends_with(
+    browser, site_url: str, scheme: str, stored: str | None
+) -> None:
+    """The theme's script runs after the first paint: what that paint shows must already be the visitor's
+    system scheme or stored choice, not "auto" (which no colour rule matches)."""
+    backgrounds = {}
+    for scripts in ("blocked", "run"):
+        context = browser.new_context(viewport=DESKTOP, color_scheme=scheme)
+        if stored:
+            context.add_init_script(f"localStorage.setItem('mode', '{stored}')")
+        if scripts == "blocked":  # the page as first painted: only its inline scripts have run
+            context.route("**/*.js*", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(f"{site_url}/cv.html", wait_until="load")
+        if scripts == "run":
+            open_ready(page, f"{site_url}/cv.html")
+        backgrounds[scripts] = page.evaluate(
+            "[document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor]"
+        )
+        context.close()
+    assert backgrounds["blocked"] == backgrounds["run"]
+    assert backgrounds["run"][0] == (stored or scheme)
+
+
 def test_an_outline_citation_leads_to_its_paper(context, site_url: str) -> None:
     page, problems = open_page(context, f"{site_url}/research/index.html", DESKTOP)
     citation = page.locator("span.bibtex-citation a", has_text="NeurIPS 2024").first

@@ -1,6 +1,7 @@
 """portfolio.inlinecss: each page's stylesheet links become one ``<style>`` with the rules that page can
 use, in the links' order, ``@import`` followed, ``media`` kept and ``url()`` rewritten for the page's
-folder; through a real build of a test project, read as HTML and drawn in Chromium."""
+folder; the rules only deferred scripts or a closed dialog can use come after the first paint, each in
+its place; through a real build of a test project and of the site, read as HTML and drawn in Chromium."""
 
 from __future__ import annotations
 
@@ -10,10 +11,22 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import build_root, build_site, serving
+from helpers import build_root, build_site, open_ready, serving
 
-from portfolio.builtpages import Tokens, site_path_of, tag_attributes
-from portfolio.cssrules import ROOT, choose, compile_rules, live_properties, rebase, serialize
+from portfolio.builtpages import Tokens, site_path_of, tag_attributes, words_of
+from portfolio.cssrules import (
+    ROOT,
+    choose,
+    compact,
+    compile_rules,
+    live_properties,
+    rebase,
+    serialize,
+    split,
+    whole_css,
+)
+from portfolio.inlinecss import LATER_SRC, later_runs
+from portfolio.paintfirst import listed_scripts
 
 
 def test_urls_are_rebased_to_the_site_root_and_data_or_absolute_ones_kept() -> None:
@@ -83,6 +96,88 @@ def test_only_the_custom_properties_a_kept_rule_uses_stay_followed_through_other
         ":root{--used:var(--via);--via:1px;--named:3px}",
         ".here{margin:var(--used)}",
     ]
+
+
+def tokens_of(classes: set[str], script_words: set[str] = frozenset()) -> Tokens:
+    tokens = Tokens()
+    tokens.classes.update(classes)
+    tokens.script_words.update(script_words)
+    return tokens
+
+
+def test_the_rules_only_later_scripts_use_leave_a_placeholder_each_run_in_its_place() -> None:
+    css = (
+        ".a{color:red}.s{color:blue}.t{color:green}.b{color:black}"
+        "@media print{.s{color:red}.a{color:blue}}@media screen{.t{color:red}}.gone{color:red}"
+    )
+    rules = compiled(css)
+    full, first = tokens_of({"a", "b"}, {"s", "t"}), tokens_of({"a", "b"})
+    cut = split(rules, full, first, set(), set())
+    assert cut.first == [
+        ".a{color:red}",
+        "later-css-0{}",
+        ".b{color:black}",
+        "@media print{later-css-1{}.a{color:blue}}",
+        "later-css-2{}",
+    ]
+    assert cut.later == [
+        [".s{color:blue}", ".t{color:green}"],
+        [".s{color:red}"],
+        ["@media screen{.t{color:red}}"],
+    ]
+    assert whole_css("".join(cut.first), cut.later) == "".join(serialize(choose(rules, full)))
+
+
+def test_custom_properties_only_later_rules_use_come_later_right_after_their_rule() -> None:
+    rules = compiled(":root{--a:1px;--s:2px}.a{margin:var(--a)}.s{margin:var(--s)}")
+    full, first = tokens_of({"a"}, {"s"}), tokens_of({"a"})
+    lives = [live_properties(choose(rules, tokens), lambda name: False) for tokens in (full, first)]
+    assert lives == [{"--a", "--s"}, {"--a"}]
+    cut = split(rules, full, first, *lives)
+    assert cut.first == [":root{--a:1px}", "later-css-0{}", ".a{margin:var(--a)}", "later-css-1{}"]
+    assert cut.later == [[":root{--s:2px}"], [".s{margin:var(--s)}"]]
+
+
+def test_keyframes_stay_only_where_a_kept_rule_or_a_script_names_them() -> None:
+    css = (
+        '@keyframes spin{to{opacity:0}}@keyframes "pulse"{to{opacity:0}}@keyframes gone{to{opacity:0}}'
+        "@keyframes scripted{to{opacity:0}}.a{animation:spin 1s}.s{animation-name:pulse}"
+    )
+    rules = compiled(css)
+    full, first = tokens_of({"a"}, {"s", "scripted"}), tokens_of({"a"})
+    kept = serialize(choose(rules, full))
+    assert [text.split("{")[0] for text in kept] == [
+        "@keyframes spin",
+        '@keyframes "pulse"',
+        "@keyframes scripted",
+        ".a",
+        ".s",
+    ]
+    cut = split(rules, full, first, set(), set())
+    assert [text.split("{")[0] for text in cut.first] == [
+        "@keyframes spin",
+        "later-css-0",
+        ".a",
+        "later-css-1",
+    ]
+
+
+def test_whitespace_that_means_nothing_goes_and_strings_keep_theirs() -> None:
+    assert serialize(compiled("a  >  b ,\n c + d ~ e  f { margin : 0  auto ; content : '  x  ' }")) == [
+        'a>b,c+d~e f{margin:0 auto;content:"  x  "}'
+    ]
+    assert serialize(compiled(".x{--empty: ;--v:  calc(1px  +  2px) !important}")) == [
+        ".x{--empty: ;--v:calc(1px  +  2px)!important}"
+    ]
+    import tinycss2
+
+    assert compact(tinycss2.parse_component_value_list("  a   b  ")) == "a b"
+
+
+def test_a_scripts_words_include_the_data_attributes_its_dataset_properties_set() -> None:
+    words = words_of('root.dataset.mode = "auto"; el.dataset . fontSizeBase = 1; el.classList.add("shown")')
+    assert {"data-mode", "data-font-size-base", "shown", "classList"} <= words
+    assert "data-classList" not in words
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +289,136 @@ def test_the_browser_applies_the_inlined_rules_and_loads_their_files(built: Path
     assert any("/_static/img/dot.png?v=" in url for url in state["loaded"])
     assert any("/_static/fonts/site.woff2?v=" in url for url in state["loaded"])
     assert state["font"] is True
+
+
+def later_script_of(outdir: Path, page: str) -> tuple[str, list[list[str]]]:
+    """The page's first-paint CSS and the runs of rules its later-rules script puts in place."""
+    text = (outdir / page).read_text(encoding="utf-8")
+    soup = BeautifulSoup(text, "html.parser")
+    first = soup.select_one("style[data-later-css]").get_text()
+    sources = [tag["src"] for tag in soup.select("script[src]")]
+    sources += [item["src"] for item in listed_scripts(text) if item.get("src")]
+    later = [src for src in sources if LATER_SRC.search(src)]
+    assert len(later) == 1, sources
+    code = (outdir / page).parent.joinpath(later[0]).read_text(encoding="utf-8")
+    return first, later_runs(code)
+
+
+def test_rules_only_a_deferred_script_or_a_closed_dialog_uses_come_later(built: Path) -> None:
+    first, later = later_script_of(built, "index.html")
+    later_css = "".join(text for run in later for text in run)
+    assert ".added-by-script" in first  # site.js is not deferred: it may run before the first paint
+    for name in (".added-later", ".in-closed-dialog", "--later-only", "@keyframes later-named"):
+        assert name not in first
+        assert name in later_css
+    assert ".dotted.dotted" in first
+    assert "never-named" not in first + later_css
+    assert re.findall(r"later-css-(\d+)\{\}", first) == [str(number) for number in range(len(later))]
+    scripts = [
+        tag.get("src", "")
+        for tag in BeautifulSoup((built / "index.html").read_text(), "html.parser")("script")
+    ]
+    deferred = [src for src in scripts if "later" in src]
+    assert LATER_SRC.search(deferred[0]), "the later rules must be in place before a deferred script runs"
+
+
+def test_a_rebuild_removes_the_later_rules_no_page_loads_and_writes_what_a_clean_build_does(
+    built: Path, tmp_path: Path
+) -> None:
+    root = Path(__file__).parent / "roots" / "test-inlinecss"
+    outdir = tmp_path / "html"
+    assert build_site(root, outdir).returncode == 0
+    stale = outdir / "_static" / "later-css" / "0123456789abcdef.js"
+    stale.write_text('(function (runs) {})([[".never-used{color:#abcdef}"]]);', encoding="utf-8")
+    (outdir / "index.html").unlink()  # so that the rebuild rewrites a page
+    again = build_site(root, outdir)
+    assert again.returncode == 0, again.stderr
+    assert not stale.exists()
+    # The later-rules scripts are CSS: their words must not keep rules in the next build's subsets.
+    for written in ("index.html", "_static/site.css"):
+        assert (outdir / written).read_bytes() == (built / written).read_bytes()
+    loaded = {
+        LATER_SRC.search(src).group(1)
+        for page in outdir.rglob("*.html")
+        for src in re.findall(r'src="([^"]+)"', page.read_text(encoding="utf-8"))
+        if LATER_SRC.search(src)
+    }
+    assert loaded == {script.name for script in (outdir / "_static" / "later-css").iterdir()}
+
+
+CSSOM_TEXTS = """(css) => {
+    const texts = (group) => [...group.cssRules].map((rule) => rule.cssText);
+    const own = texts(document.querySelector('style[data-later-css]').sheet);
+    const expected = document.createElement('style');
+    expected.textContent = css;
+    document.head.append(expected);
+    const whole = texts(expected.sheet);
+    expected.remove();
+    return {own, whole};
+}"""
+
+
+def test_the_later_rules_take_their_places_so_the_cascade_is_that_of_the_whole_css(
+    built: Path, browser
+) -> None:
+    first, later = later_script_of(built, "index.html")
+    with serving(built) as base:
+        tab = browser.new_page()
+        tab.goto(f"{base}/index.html", wait_until="load")
+        tab.wait_for_function("document.body.classList.contains('added-later')")
+        state = tab.evaluate(
+            """() => {
+                const dotted = getComputedStyle(document.querySelector('.dotted'));
+                document.getElementById('closed').showModal();
+                return {
+                    outline: dotted.outlineColor,
+                    padding: dotted.paddingTop,
+                    animation: dotted.animationName,
+                    border: getComputedStyle(document.body).borderTop,
+                    dialog: getComputedStyle(document.querySelector('.in-closed-dialog')).color,
+                };
+            }"""
+        )
+        sheets = tab.evaluate(CSSOM_TEXTS, whole_css(first, later).replace("<\\/", "</"))
+        tab.close()
+    assert state == {
+        "outline": "rgb(0, 0, 3)",  # the later rule is before .dotted.dotted, as in site.css
+        "padding": "4px",
+        "animation": "later-named",
+        "border": "3px solid rgb(1, 2, 3)",
+        "dialog": "rgb(0, 0, 253)",
+    }
+    assert not any("later-css" in text for text in sheets["own"])
+    assert sheets["own"] == sheets["whole"]
+
+
+SITE_PAGES = [
+    "index.html",
+    "research/index.html",
+    "publications/index.html",
+    "publications/zhou2024jiuzhang3.html",
+    "projects/index.html",
+    "projects/jiuzhang3.html",
+    "news.html",
+    "cv.html",
+    "posts.html",
+    "search.html",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.site
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_every_page_of_the_site_holds_its_whole_css_in_order_once_its_scripts_ran(
+    site, site_url: str, browser, page: str
+) -> None:
+    first, later = later_script_of(site.outdir, page)
+    assert later, "every page has rules that only its scripts use"
+    tab = browser.new_page()
+    try:
+        open_ready(tab, f"{site_url}/{page}")
+        sheets = tab.evaluate(CSSOM_TEXTS, whole_css(first, later).replace("<\\/", "</"))
+    finally:
+        tab.close()
+    assert len(sheets["own"]) > 300
+    assert sheets["own"] == sheets["whole"]

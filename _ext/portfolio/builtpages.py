@@ -21,6 +21,9 @@ START_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)([^>]*)>")
 ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 SCRIPT_WORD = re.compile(r"[A-Za-z_][\w-]*")
+#: ``element.dataset.fooBar`` sets the attribute ``data-foo-bar``, a word the script never spells.
+DATASET_PROPERTY = re.compile(r"\bdataset\s*\.\s*([A-Za-z_$][\w$]*)")
+CAPITAL = re.compile(r"[A-Z]")
 SCHEME = re.compile(r"[a-zA-Z][\w+.-]*:")
 ALWAYS_PRESENT = frozenset({"html", "body", "head"})
 
@@ -125,6 +128,16 @@ def script_words(path: Path) -> frozenset[str]:
     return _words(file_text(path))
 
 
+def words_of(code: str) -> frozenset[str]:
+    """The words of a script: every identifier-like word (class names it adds are among them) and the
+    ``data-*`` attribute each ``dataset.property`` stands for."""
+    return _words(code)
+
+
 @functools.lru_cache(maxsize=256)
 def _words(text: str) -> frozenset[str]:
-    return frozenset(SCRIPT_WORD.findall(text))
+    attributes = {
+        "data-" + CAPITAL.sub(lambda capital: "-" + capital.group(0).lower(), name)
+        for name in DATASET_PROPERTY.findall(text)
+    }
+    return frozenset(SCRIPT_WORD.findall(text)) | attributes

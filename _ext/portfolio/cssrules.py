@@ -9,7 +9,8 @@ the site's root (marked with :data:`ROOT`). For a page, :func:`choose` keeps the
 tokens; :func:`live_properties` finds the custom properties those rules can use (``var(--x)``, followed
 through other custom properties, plus those the page's markup or scripts name); :func:`serialize` writes
 the kept rules without the other custom properties: the theme and Bootstrap declare some 450 of them and a
-page uses about 130.
+page uses about 130. :func:`split` cuts a page's rules into those its first paint needs and runs of later
+ones, each with a placeholder rule in its place.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class Rule:
     selectors: list[Requirement] | None = None
     text: str = ""
     uses: frozenset[str] = frozenset()
+    #: The name a ``@keyframes`` rule defines: it is kept only where a kept rule or a script names it.
+    keyframes: str | None = None
 
 
 @dataclass
@@ -134,7 +137,7 @@ def style_rule(rule, base: str) -> Rule:
     import tinycss2
 
     rebase_urls(rule.content, base)
-    prelude = tinycss2.serialize(rule.prelude).strip()
+    prelude = compact(rule.prelude, around=SELECTOR_PUNCTUATION)
     selectors = [requirement(part) for part in top_level_selectors(rule.prelude)]
     items = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
     if any(item.type != "declaration" for item in items):  # nested rules: kept as written
@@ -142,10 +145,33 @@ def style_rule(rule, base: str) -> Rule:
         return Rule(selectors=selectors, text=text, uses=uses_of(text))
     declarations = []
     for item in items:
-        text = item.serialize()
         custom = item.name if item.name.startswith("--") else None
+        value = compact(item.value) or (" " if custom else "")  # "--x: ;" is Bootstrap's empty value
+        text = f"{item.name}:{value}{'!important' if item.important else ''}"
         declarations.append(Declaration(text, custom, uses_of(tinycss2.serialize(item.value))))
     return Rule(prelude, declarations, selectors)
+
+
+SELECTOR_PUNCTUATION = frozenset({",", ">", "+", "~"})
+
+
+def compact(tokens: list, around: frozenset[str] = frozenset()) -> str:
+    """``tokens`` as CSS without the whitespace that means nothing: none at the ends or next to a literal
+    in ``around``, one space for any other run. Strings and blocks are written as they were."""
+    parts: list[str] = []
+    pending_space = False
+    for token in tokens:
+        if token.type == "whitespace":
+            pending_space = bool(parts)
+            continue
+        if token.type == "comment":
+            continue
+        is_punctuation = token.type == "literal" and token.value in around
+        if pending_space and not is_punctuation and not (parts and parts[-1] in around):
+            parts.append(" ")
+        pending_space = False
+        parts.append(token.serialize())
+    return "".join(parts)
 
 
 def import_target(rule) -> tuple[str | None, str]:
@@ -195,7 +221,10 @@ def compile_rules(rules: Iterable, base: str, load: Callable[[str], list | None]
             if rule.content is not None:
                 rebase_urls(rule.content, base)
             text = rule.serialize()
-            compiled.append(Rule(text=text, uses=uses_of(text)))
+            keyframes = None
+            if rule.lower_at_keyword.endswith("keyframes"):
+                keyframes = tinycss2.serialize(rule.prelude).strip().strip("\"'")
+            compiled.append(Rule(text=text, uses=uses_of(text), keyframes=keyframes))
     return compiled
 
 
@@ -215,14 +244,33 @@ def keeps(selectors: list[Requirement] | None, tokens: Tokens) -> bool:
 
 
 def choose(rules: list[Rule | Block], tokens: Tokens | None) -> list[Rule | Block]:
-    """The rules that may match ``tokens`` (all of them for None); blocks left empty go."""
+    """The rules that may match ``tokens`` (all of them for None); blocks left empty go, and so do the
+    ``@keyframes`` that no kept rule (nor a script) names."""
+    if tokens is None:
+        return kept_where(rules, lambda rule: True)
+    kept = kept_where(rules, lambda rule: keeps(rule.selectors, tokens))
+    named = set(tokens.script_words)
+    for rule in flat(kept):
+        for declaration in rule.declarations or ():
+            if "animation" in declaration.text.partition(":")[0]:
+                named.update(ANIMATION_WORD.findall(declaration.text.partition(":")[2]))
+        if rule.declarations is None and rule.selectors is not None:  # nested rules, kept as written
+            named.update(ANIMATION_WORD.findall(rule.text))
+    return kept_where(kept, lambda rule: rule.keyframes is None or rule.keyframes in named)
+
+
+ANIMATION_WORD = re.compile(r"[A-Za-z_-][\w-]*")
+
+
+def kept_where(rules: list[Rule | Block], keep: Callable[[Rule], bool]) -> list[Rule | Block]:
+    """The rules ``keep`` says yes to, in their blocks; blocks left empty go."""
     kept: list[Rule | Block] = []
     for rule in rules:
         if isinstance(rule, Block):
-            inner = choose(rule.children, tokens)
+            inner = kept_where(rule.children, keep)
             if inner:
                 kept.append(Block(rule.prelude, inner))
-        elif tokens is None or keeps(rule.selectors, tokens):
+        elif keep(rule):
             kept.append(rule)
     return kept
 
@@ -274,3 +322,79 @@ def serialize(rules: list[Rule | Block], live: set[str] | None = None) -> list[s
             if kept or not rule.declarations:
                 written.append(f"{rule.prelude}{{{';'.join(kept)}}}")
     return written
+
+
+# -- Splitting for the first paint ----------------------------------------------------------------------
+
+#: An empty style rule that holds a place in the first-paint CSS: ``later-css-N{}`` stands where the Nth
+#: run of later rules goes. An empty rule changes no style, and the browser keeps it in the CSSOM (where
+#: a rule it cannot parse is dropped and would shift any index).
+PLACEHOLDER = "later-css-{}{{}}"
+PLACEHOLDER_RULE = re.compile(r"later-css-(\d+)\{\}")
+
+
+@dataclass
+class Split:
+    """A page's CSS as what its first paint needs and the runs of rules that come later."""
+
+    first: list[str] = field(default_factory=list)
+    #: ``later[N]`` is the CSS of the rules that stand in place N, in order.
+    later: list[list[str]] = field(default_factory=list)
+
+
+def split(
+    rules: list[Rule | Block], full: Tokens, first: Tokens, live_full: set[str], live_first: set[str]
+) -> Split:
+    """``rules`` chosen for ``full`` (markup and every script), cut in two: the rules chosen for ``first``
+    (the markup drawn first and the scripts that run before the first paint), with the custom properties
+    in ``live_first``; and, at the place of each run of the others, a placeholder. A kept rule that also
+    declares custom properties only the later rules use is followed by a later copy holding just those."""
+    in_full = {id(rule) for rule in flat(choose(rules, full))}
+    in_first = {id(rule) for rule in flat(choose(rules, first))}
+    result = Split()
+
+    def walk(children: list[Rule | Block]) -> list[str]:
+        written: list[str] = []
+        pending: list[str] = []
+
+        def hold_place() -> None:
+            if pending:
+                written.append(PLACEHOLDER.format(len(result.later)))
+                result.later.append(pending.copy())
+                pending.clear()
+
+        for rule in children:
+            if isinstance(rule, Block):
+                inner = [id(each) for each in flat(rule.children)]
+                if not in_full.intersection(inner):
+                    continue
+                if not in_first.intersection(inner):
+                    kept = kept_where(rule.children, lambda each: id(each) in in_full)
+                    pending.append(f"{rule.prelude}{{{''.join(serialize(kept, live_full))}}}")
+                    continue
+                hold_place()
+                written.append(f"{rule.prelude}{{{''.join(walk(rule.children))}}}")
+            elif id(rule) not in in_full:
+                continue
+            elif id(rule) not in in_first:
+                pending += serialize([rule], live_full)
+            else:
+                hold_place()
+                written += serialize([rule], live_first)
+                extra = [
+                    declaration.text
+                    for declaration in rule.declarations or ()
+                    if declaration.custom in live_full and declaration.custom not in live_first
+                ]
+                if extra:
+                    pending.append(f"{rule.prelude}{{{';'.join(extra)}}}")
+        hold_place()
+        return written
+
+    result.first = walk(rules)
+    return result
+
+
+def whole_css(first: str, later: list[list[str]]) -> str:
+    """The CSS a page holds once its later rules are in: each placeholder replaced by its run."""
+    return PLACEHOLDER_RULE.sub(lambda match: "".join(later[int(match.group(1))]), first)

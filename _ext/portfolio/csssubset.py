@@ -20,8 +20,9 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .builtpages import SCRIPT_WORD, Tokens, page_tokens
+from .builtpages import Tokens, page_tokens, words_of
 from .cssrules import NESTING_AT_RULES, keeps, requirement, top_level_selectors
+from .inlinecss import LATER_FOLDER
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -39,10 +40,10 @@ def site_tokens(outdir: Path) -> Tokens:
     for page in sorted(outdir.rglob("*.html")):
         page_tokens(page.read_text(encoding="utf-8", errors="replace"), tokens)
     for script in sorted(outdir.rglob("*.js")):
-        if script.name != "searchindex.js":  # the index holds the site's words, not its markup
-            tokens.script_words.update(
-                SCRIPT_WORD.findall(script.read_text(encoding="utf-8", errors="replace"))
-            )
+        # The index holds the site's words, not its markup; the later-rules scripts hold CSS, whose words
+        # would keep, in the next build, every rule they hold.
+        if script.name != "searchindex.js" and not script.is_relative_to(outdir / LATER_FOLDER):
+            tokens.script_words.update(words_of(script.read_text(encoding="utf-8", errors="replace")))
     return tokens
 
 

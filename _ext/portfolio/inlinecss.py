@@ -19,26 +19,41 @@ carries its CSS on every visit instead of once for the site (14-17 KB compressed
 visitor's first page is most of the visit, and it paints a round trip earlier. A page without local
 stylesheet links (done by an earlier build) is left alone: Sphinx rewrites it whenever its markup or a
 static file changes (:mod:`portfolio.assets`).
+
+**What the first paint needs.** Lighthouse's mobile model sends the first 14.6 KB of a document in one
+round trip and each further window in another (150 ms); with all of its CSS a page was 17-25 KB. So the
+``<style>`` holds only the rules the page's markup and the scripts that may run before the first paint (not
+``defer``, not a module) can match, leaving out what only a closed ``<dialog>`` holds (a script opens it).
+Each run of the other rules, which only a deferred script's classes and attributes can match, leaves an
+empty ``later-css-N{}`` rule in its place (:func:`portfolio.cssrules.split`), and one script per distinct
+set (``_static/later-css/<digest>.js``), the page's first deferred script, puts each run in its place
+through the CSSOM, so the cascade is that of the whole CSS before any other script runs. Custom
+properties and ``@keyframes`` only later rules use come later with them; a ``@keyframes`` nothing names
+goes. Without JavaScript nothing is missing: no script adds those classes. A rebuild deletes the scripts no
+page loads.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .builtpages import (
     SCRIPT_TAG,
-    SCRIPT_WORD,
     Tokens,
     built_pages,
+    file_text,
     page_tokens,
     script_words,
     site_path_of,
     tag_attributes,
+    words_of,
 )
 from .cssrules import (
     ROOT,
@@ -49,7 +64,7 @@ from .cssrules import (
     compile_rules,
     flat,
     live_properties,
-    serialize,
+    split,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +77,39 @@ LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 #: A url() rebased to the site's root, without a query or fragment.
 ROOTED_URL = re.compile(ROOT + r"""([^"'?#()\s]+)(?=["')])""")
+SCRIPT_TYPES = frozenset({"module", "text/javascript", "application/javascript"})
+LATER_FOLDER = "_static/later-css"
+CLOSED_DIALOG = re.compile(r"<dialog\b(?![^>]*\sopen\b)[^>]*>.*?</dialog\s*>", re.IGNORECASE | re.DOTALL)
+LATER_MARK = "data-later-css"
+LATER_SRC = re.compile(r"_static/later-css/([0-9a-f]{16}\.js)")
+#: Puts each run of later rules where its placeholder (cssrules.PLACEHOLDER) stands in the page's
+#: ``<style>``; a rule this browser cannot parse is skipped, as its parser would skip it.
+LATER_SCRIPT = """(function (runs) {
+  var style = document.querySelector("style[data-later-css]"), places = [];
+  if (!style || !style.sheet) return;
+  (function walk(group) {
+    for (var index = 0; index < group.cssRules.length; index++) {
+      var rule = group.cssRules[index];
+      var place = rule.type === 1 && /^later-css-(\\d+)$/.exec(rule.selectorText);
+      if (place) places.push([group, rule, runs[place[1]] || []]);
+      else if (rule.type !== 1 && rule.cssRules) walk(rule);
+    }
+  })(style.sheet);
+  places.forEach(function (place) {
+    var group = place[0], index = Array.prototype.indexOf.call(group.cssRules, place[1]);
+    group.deleteRule(index);
+    place[2].forEach(function (text) {
+      try { group.insertRule(text, index); index += 1; } catch (error) {}
+    });
+  });
+})(%(runs)s);
+"""
+
+
+class PageCss(NamedTuple):
+    #: What the first paint needs, with a placeholder where each run of ``later`` goes.
+    first: str
+    later: list[list[str]]
 
 
 class Stylesheets:
@@ -72,7 +120,7 @@ class Stylesheets:
         self.compiled: dict[str, list[Rule | Block] | None] = {}
         self.digests: dict[str, str] = {}
         self.names: dict[tuple, frozenset[tuple[str, str]]] = {}
-        self.texts: dict[tuple, str] = {}
+        self.texts: dict[tuple, PageCss] = {}
 
     def rules(self, site_path: str, loading: frozenset[str] = frozenset()) -> list[Rule | Block] | None:
         if site_path in self.compiled:
@@ -93,23 +141,35 @@ class Stylesheets:
         return compiled
 
     def page_css(
-        self, sheets: list[tuple[list[Rule | Block], str]], tokens: Tokens, named: Callable[[str], bool]
-    ) -> str:
-        """The CSS of a page linking ``sheets`` (rules, media), for its ``tokens``. Pages alike (the paper
-        pages) match the same names, so the text is computed once per set of matched names."""
+        self,
+        sheets: list[tuple[list[Rule | Block], str]],
+        tokens: tuple[Tokens, Tokens],
+        named: tuple[Callable[[str], bool], Callable[[str], bool]],
+    ) -> PageCss:
+        """The CSS of a page linking ``sheets`` (rules, media), for its ``tokens`` and the custom properties
+        its markup or scripts ``named``: each (all scripts, those before the first paint). Pages alike (the
+        paper pages) match the same names, so the CSS is computed once per set of matched names."""
         names = self.names_in(sheets)
-        checks = {"class": tokens.has_class, "id": tokens.has_id, "element": tokens.has_element}
-        checks["attribute"] = tokens.has_attribute
-        matched = frozenset(
-            (kind, name) for kind, name in names if kind in checks and checks[kind](name)
-        ) | frozenset((kind, name) for kind, name in names if kind == "custom" and named(name))
-        key = (tuple((id(rules), media) for rules, media in sheets), matched)
+        key: tuple = (tuple((id(rules), media) for rules, media in sheets),)
+        for page_tokens_, page_named in zip(tokens, named, strict=True):
+            checks = {"class": page_tokens_.has_class, "id": page_tokens_.has_id}
+            checks |= {"element": page_tokens_.has_element, "attribute": page_tokens_.has_attribute}
+            checks["keyframes"] = page_tokens_.script_words.__contains__
+            key += (
+                frozenset((kind, name) for kind, name in names if kind in checks and checks[kind](name))
+                | frozenset((kind, name) for kind, name in names if kind == "custom" and page_named(name)),
+            )
         if key not in self.texts:
-            chosen: list[Rule | Block] = []
+            linked: list[Rule | Block] = []
             for rules, media in sheets:
-                kept = choose(rules, tokens)
-                chosen += [Block(f"@media {media}", kept)] if media and media.lower() != "all" else kept
-            self.texts[key] = self.versioned("\n".join(serialize(chosen, live_properties(chosen, named))))
+                linked += [Block(f"@media {media}", rules)] if media and media.lower() != "all" else rules
+            pairs = zip(tokens, named, strict=True)
+            lives = [live_properties(choose(linked, each), test) for each, test in pairs]
+            cut = split(linked, *tokens, *lives)
+            self.texts[key] = PageCss(
+                self.versioned("\n".join(cut.first)),
+                [[self.versioned(text) for text in run] for run in cut.later],
+            )
         return self.texts[key]
 
     def names_in(self, sheets: list[tuple[list[Rule | Block], str]]) -> frozenset[tuple[str, str]]:
@@ -122,6 +182,8 @@ class Stylesheets:
                     for selector in rule.selectors or ():
                         found.update(selector)
                     found.update(("custom", d.custom) for d in rule.declarations or () if d.custom)
+                    if rule.keyframes is not None:
+                        found.add(("keyframes", rule.keyframes))
             self.names[key] = frozenset(found)
         return self.names[key]
 
@@ -142,16 +204,45 @@ class Stylesheets:
         return ROOTED_URL.sub(add_digest, css)
 
 
-def page_script_words(text: str, page_folder: str, outdir: Path) -> set[str]:
-    """Every word of the scripts the page runs: its inline scripts and the files it loads."""
+def page_script_words(text: str, page_folder: str, outdir: Path) -> tuple[set[str], set[str]]:
+    """Every word of the scripts the page runs (its inline scripts and the files it loads), and of those
+    among them that may run before the first paint: all but the deferred ones (``defer``, modules)."""
     words: set[str] = set()
+    first: set[str] = set()
     for match in SCRIPT_TAG.finditer(text):
-        src = tag_attributes(f"<script{match.group(1)}>").get("src")
+        attributes = tag_attributes(f"<script{match.group(1)}>")
+        kind = (attributes.get("type") or "").lower()
+        if kind and kind not in SCRIPT_TYPES:
+            continue  # data: JSON-LD, templates
+        src = attributes.get("src")
         if src is None:
-            words.update(SCRIPT_WORD.findall(match.group(2)))
+            found = set(words_of(match.group(2)))
         elif (located := site_path_of(src, page_folder)) is not None:
-            words |= script_words(outdir / located[0])
-    return words
+            found = set(script_words(outdir / located[0]))
+        else:
+            continue
+        words |= found
+        if kind != "module" and (src is None or "defer" not in attributes):
+            first |= found
+    return words, first
+
+
+def later_script(outdir: Path, later: list[list[str]]) -> str:
+    """The path (under the output folder) of the script that puts the ``later`` runs in their places,
+    written once per content."""
+    code = LATER_SCRIPT % {"runs": json.dumps(later, ensure_ascii=False, separators=(",", ":"))}
+    digest = hashlib.sha256(code.encode()).hexdigest()[:16]
+    site_path = f"{LATER_FOLDER}/{digest}.js"
+    path = outdir / site_path
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code, encoding="utf-8")
+    return site_path
+
+
+def later_runs(code: str) -> list[list[str]]:
+    """The runs of rules a later-rules script puts in place (for the tests and the benchmarks)."""
+    return json.loads(code[code.rindex("})(") + 3 : code.rindex(");")])
 
 
 def inline_page(page: Path, outdir: Path, stylesheets: Stylesheets) -> bool:
@@ -173,25 +264,46 @@ def inline_page(page: Path, outdir: Path, stylesheets: Stylesheets) -> bool:
         links.append((match, rules, located[1], (attributes.get("media") or "").strip()))
     if not links:
         return False
-    tokens = page_tokens(text)
-    tokens.script_words = page_script_words(text, page_folder, outdir)
+    # A closed <dialog> is not drawn, and only a script opens it: its content is styled later.
+    tokens, first_tokens = page_tokens(text), page_tokens(CLOSED_DIALOG.sub("", text))
+    tokens.script_words, first_tokens.script_words = page_script_words(text, page_folder, outdir)
     # A custom property stays when a kept rule uses it, or the page (a style attribute) or a script names it.
     in_markup = set(VAR_REFERENCE.findall(text))
-    css = stylesheets.page_css(
+    cut = stylesheets.page_css(
         [(rules, media) for _, rules, _, media in links],
-        tokens,
-        lambda name: name in in_markup or name[2:] in tokens.script_words,
+        (tokens, first_tokens),
+        (
+            lambda name: name in in_markup or name[2:] in tokens.script_words,
+            lambda name: name in in_markup or name[2:] in first_tokens.script_words,
+        ),
     )
-    css = css.replace(ROOT, links[0][2]).replace("</", "<\\/")
+    prefix = links[0][2]
+    css = cut.first.replace(ROOT, prefix).replace("</", "<\\/")
+    element = f"<style>{css}</style>"
+    if cut.later:
+        later = [[rule.replace(ROOT, prefix) for rule in run] for run in cut.later]
+        src = html.escape(prefix + later_script(outdir, later))
+        element = f'<style {LATER_MARK}>{css}</style><script defer src="{src}"></script>'
     pieces, position = [], 0
     for number, (match, _, _, _) in enumerate(links):
         pieces.append(text[position : match.start()])
         if number == 0:
-            pieces.append(f"<style>{css}</style>")
+            pieces.append(element)
         position = match.end()
     pieces.append(text[position:])
     page.write_text("".join(pieces), encoding="utf-8")
     return True
+
+
+def remove_unused_later_scripts(outdir: Path, pages: list[Path]) -> None:
+    """Delete the later-rules scripts of earlier builds that no page loads any more."""
+    folder = outdir / LATER_FOLDER
+    if not folder.is_dir():
+        return
+    loaded = {name for page in pages for name in LATER_SRC.findall(file_text(page))}
+    for script in folder.glob("*.js"):
+        if script.name not in loaded:
+            script.unlink()
 
 
 def inline_site_css(app: Sphinx, exception: BaseException | None) -> None:
@@ -199,8 +311,10 @@ def inline_site_css(app: Sphinx, exception: BaseException | None) -> None:
         return
     outdir = Path(app.outdir)
     stylesheets = Stylesheets(outdir)
-    for page in built_pages(outdir):
+    pages = built_pages(outdir)
+    for page in pages:
         inline_page(page, outdir, stylesheets)
+    remove_unused_later_scripts(outdir, pages)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -48,7 +48,7 @@ LOADER = """(function () {
     started = true;
     scripts.forEach(function (item) {
       var script = document.createElement("script");
-      Object.keys(item.attributes).forEach(function (name) {
+      Object.keys(item.attributes || {}).forEach(function (name) {
         script.setAttribute(name, item.attributes[name]);
       });
       script.src = item.src || "data:text/javascript;charset=utf-8," + encodeURIComponent(item.code);
@@ -95,7 +95,9 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
         kept = {
             name: value or "" for name, value in attributes.items() if name not in ("src", "defer", "type")
         }
-        item = {"src": src, "attributes": kept} if src is not None else {"code": code, "attributes": kept}
+        item: dict = {"src": src} if src is not None else {"code": code}
+        if kept:
+            item["attributes"] = kept
         found.append((match, item))
     return found
 
@@ -117,7 +119,8 @@ def paint_first(page: Path, outdir: Path) -> bool:
     if not scripts or body_end is None:
         return False
     scripts[-1][1]["last"] = True
-    listing = json.dumps([item for _, item in scripts], ensure_ascii=False).replace("</", "<\\/")
+    listing = json.dumps([item for _, item in scripts], ensure_ascii=False, separators=(",", ":"))
+    listing = listing.replace("</", "<\\/")
     loader = f"<script {MARKER}>{LOADER % {'scripts': listing, 'fallback': FALLBACK_MS}}</script>\n"
     pieces, position = [], 0
     for match, _ in scripts:
