@@ -112,7 +112,7 @@ def test_the_rules_only_later_scripts_use_leave_a_placeholder_each_run_in_its_pl
     )
     rules = compiled(css)
     full, first = tokens_of({"a", "b"}, {"s", "t"}), tokens_of({"a", "b"})
-    cut = split(rules, full, first, set(), set())
+    cut = split(rules, full, first)
     assert cut.first == [
         ".a{color:red}",
         "later-css-0{}",
@@ -133,7 +133,7 @@ def test_custom_properties_only_later_rules_use_come_later_right_after_their_rul
     full, first = tokens_of({"a"}, {"s"}), tokens_of({"a"})
     lives = [live_properties(choose(rules, tokens), lambda name: False) for tokens in (full, first)]
     assert lives == [{"--a", "--s"}, {"--a"}]
-    cut = split(rules, full, first, *lives)
+    cut = split(rules, full, first, lambda name: False, lambda name: False)
     assert cut.first == [":root{--a:1px}", "later-css-0{}", ".a{margin:var(--a)}", "later-css-1{}"]
     assert cut.later == [[":root{--s:2px}"], [".s{margin:var(--s)}"]]
 
@@ -153,7 +153,7 @@ def test_keyframes_stay_only_where_a_kept_rule_or_a_script_names_them() -> None:
         ".a",
         ".s",
     ]
-    cut = split(rules, full, first, set(), set())
+    cut = split(rules, full, first)
     assert [text.split("{")[0] for text in cut.first] == [
         "@keyframes spin",
         "later-css-0",

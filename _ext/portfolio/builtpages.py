@@ -24,6 +24,8 @@ SCRIPT_WORD = re.compile(r"[A-Za-z_][\w-]*")
 #: ``element.dataset.fooBar`` sets the attribute ``data-foo-bar``, a word the script never spells.
 DATASET_PROPERTY = re.compile(r"\bdataset\s*\.\s*([A-Za-z_$][\w$]*)")
 CAPITAL = re.compile(r"[A-Z]")
+#: The ``type`` values of a script that runs (no ``type`` too); others hold data: JSON-LD, templates.
+SCRIPT_TYPES = frozenset({"module", "text/javascript", "application/javascript"})
 SCHEME = re.compile(r"[a-zA-Z][\w+.-]*:")
 ALWAYS_PRESENT = frozenset({"html", "body", "head"})
 

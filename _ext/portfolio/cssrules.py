@@ -329,8 +329,9 @@ def serialize(rules: list[Rule | Block], live: set[str] | None = None) -> list[s
 #: An empty style rule that holds a place in the first-paint CSS: ``later-css-N{}`` stands where the Nth
 #: run of later rules goes. An empty rule changes no style, and the browser keeps it in the CSSOM (where
 #: a rule it cannot parse is dropped and would shift any index).
-PLACEHOLDER = "later-css-{}{{}}"
-PLACEHOLDER_RULE = re.compile(r"later-css-(\d+)\{\}")
+PLACEHOLDER_NAME = "later-css-"
+PLACEHOLDER = PLACEHOLDER_NAME + "{}{{}}"
+PLACEHOLDER_RULE = re.compile(re.escape(PLACEHOLDER_NAME) + r"(\d+)\{\}")
 
 
 @dataclass
@@ -342,15 +343,27 @@ class Split:
     later: list[list[str]] = field(default_factory=list)
 
 
+def _nothing_named(name: str) -> bool:
+    return False
+
+
 def split(
-    rules: list[Rule | Block], full: Tokens, first: Tokens, live_full: set[str], live_first: set[str]
+    rules: list[Rule | Block],
+    full: Tokens,
+    first: Tokens,
+    named_full: Callable[[str], bool] = _nothing_named,
+    named_first: Callable[[str], bool] = _nothing_named,
 ) -> Split:
     """``rules`` chosen for ``full`` (markup and every script), cut in two: the rules chosen for ``first``
     (the markup drawn first and the scripts that run before the first paint), with the custom properties
-    in ``live_first``; and, at the place of each run of the others, a placeholder. A kept rule that also
-    declares custom properties only the later rules use is followed by a later copy holding just those."""
-    in_full = {id(rule) for rule in flat(choose(rules, full))}
-    in_first = {id(rule) for rule in flat(choose(rules, first))}
+    they use or ``named_first`` names; and, at the place of each run of the others, a placeholder. A kept
+    rule that also declares custom properties only the later rules use (or ``named_full`` names) is
+    followed by a later copy holding just those."""
+    chosen_full, chosen_first = choose(rules, full), choose(rules, first)
+    live_full = live_properties(chosen_full, named_full)
+    live_first = live_properties(chosen_first, named_first)
+    in_full = {id(rule) for rule in flat(chosen_full)}
+    in_first = {id(rule) for rule in flat(chosen_first)}
     result = Split()
 
     def walk(children: list[Rule | Block]) -> list[str]:

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .builtpages import (
     SCRIPT_TAG,
+    SCRIPT_TYPES,
     Tokens,
     built_pages,
     file_text,
@@ -56,14 +57,13 @@ from .builtpages import (
     words_of,
 )
 from .cssrules import (
+    PLACEHOLDER_NAME,
     ROOT,
     VAR_REFERENCE,
     Block,
     Rule,
-    choose,
     compile_rules,
     flat,
-    live_properties,
     split,
 )
 
@@ -77,11 +77,10 @@ LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 #: A url() rebased to the site's root, without a query or fragment.
 ROOTED_URL = re.compile(ROOT + r"""([^"'?#()\s]+)(?=["')])""")
-SCRIPT_TYPES = frozenset({"module", "text/javascript", "application/javascript"})
 LATER_FOLDER = "_static/later-css"
 CLOSED_DIALOG = re.compile(r"<dialog\b(?![^>]*\sopen\b)[^>]*>.*?</dialog\s*>", re.IGNORECASE | re.DOTALL)
 LATER_MARK = "data-later-css"
-LATER_SRC = re.compile(r"_static/later-css/([0-9a-f]{16}\.js)")
+LATER_SRC = re.compile(re.escape(LATER_FOLDER) + r"/([0-9a-f]{16}\.js)")
 #: Puts each run of later rules where its placeholder (cssrules.PLACEHOLDER) stands in the page's
 #: ``<style>``; a rule this browser cannot parse is skipped, as its parser would skip it.
 LATER_SCRIPT = """(function (runs) {
@@ -90,7 +89,7 @@ LATER_SCRIPT = """(function (runs) {
   (function walk(group) {
     for (var index = 0; index < group.cssRules.length; index++) {
       var rule = group.cssRules[index];
-      var place = rule.type === 1 && /^later-css-(\\d+)$/.exec(rule.selectorText);
+      var place = rule.type === 1 && /^%(placeholder)s(\\d+)$/.exec(rule.selectorText);
       if (place) places.push([group, rule, runs[place[1]] || []]);
       else if (rule.type !== 1 && rule.cssRules) walk(rule);
     }
@@ -163,9 +162,7 @@ class Stylesheets:
             linked: list[Rule | Block] = []
             for rules, media in sheets:
                 linked += [Block(f"@media {media}", rules)] if media and media.lower() != "all" else rules
-            pairs = zip(tokens, named, strict=True)
-            lives = [live_properties(choose(linked, each), test) for each, test in pairs]
-            cut = split(linked, *tokens, *lives)
+            cut = split(linked, *tokens, *named)
             self.texts[key] = PageCss(
                 self.versioned("\n".join(cut.first)),
                 [[self.versioned(text) for text in run] for run in cut.later],
@@ -230,7 +227,8 @@ def page_script_words(text: str, page_folder: str, outdir: Path) -> tuple[set[st
 def later_script(outdir: Path, later: list[list[str]]) -> str:
     """The path (under the output folder) of the script that puts the ``later`` runs in their places,
     written once per content."""
-    code = LATER_SCRIPT % {"runs": json.dumps(later, ensure_ascii=False, separators=(",", ":"))}
+    runs = json.dumps(later, ensure_ascii=False, separators=(",", ":"))
+    code = LATER_SCRIPT % {"runs": runs, "placeholder": PLACEHOLDER_NAME}
     digest = hashlib.sha256(code.encode()).hexdigest()[:16]
     site_path = f"{LATER_FOLDER}/{digest}.js"
     path = outdir / site_path

@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .builtpages import SCRIPT_TAG, built_pages, file_text, site_path_of, tag_attributes
+from .builtpages import SCRIPT_TAG, SCRIPT_TYPES, built_pages, file_text, site_path_of, tag_attributes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -77,7 +77,7 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
         attributes = tag_attributes(f"<script{match.group(1)}>")
         kind = (attributes.get("type") or "").lower()
         src = attributes.get("src")
-        if kind and kind not in ("module", "text/javascript", "application/javascript"):
+        if kind and kind not in SCRIPT_TYPES:
             continue  # data: JSON-LD, templates
         if MARKER in attributes:
             return None  # done by an earlier build

@@ -33,6 +33,21 @@ class Listing:
     candidates: list[Candidate] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was asked, and what to fill in
 
+    def add(
+        self,
+        record: Record | None,
+        source: str,
+        paper_id: str,
+        by_owner_id: bool,
+        citations=None,
+        profile=None,
+    ) -> None:
+        """A listed paper, unless the source's item made no record; a count that is not an int is none."""
+        if record is not None:
+            count = citations if isinstance(citations, int) else None
+            profiles = {profile} if profile is not None else set()
+            self.candidates.append(Candidate(record, source, paper_id, by_owner_id, count, profiles))
+
 
 # -- Semantic Scholar --------------------------------------------------------------------------------
 
@@ -56,19 +71,14 @@ def semantic_scholar(client: Client, names: list[str], author_id: str) -> Listin
         )
     for profile in profiles:
         for paper in semanticscholar.author_papers(client, str(profile["authorId"])):
-            record = s2_record(paper)
-            if record is not None:
-                count = paper.get("citationCount")
-                listing.candidates.append(
-                    Candidate(
-                        record,
-                        "s2",
-                        str(paper["paperId"]),
-                        bool(author_id),
-                        count if isinstance(count, int) else None,
-                        {str(profile["authorId"])},
-                    )
-                )
+            listing.add(
+                s2_record(paper),
+                "s2",
+                str(paper["paperId"]),
+                bool(author_id),
+                paper.get("citationCount"),
+                str(profile["authorId"]),
+            )
     return listing
 
 
@@ -147,11 +157,7 @@ def dblp(client: Client, names: list[str], pid: str, most: int = 10) -> Listing:
             ) from error
         for item in root.iter("r"):
             for publication in item:
-                record = dblp_record(publication)
-                if record is not None:
-                    listing.candidates.append(
-                        Candidate(record, "dblp", publication.get("key", ""), bool(pid))
-                    )
+                listing.add(dblp_record(publication), "dblp", publication.get("key", ""), bool(pid))
     return listing
 
 
@@ -229,18 +235,13 @@ def openalex(client: Client, author_id: str, environ=None, names: list[str] | No
         )
         body = answer.json("openalex")
         for work in body.get("results") or [] if isinstance(body, dict) else []:
-            record = openalex_record(work)
-            if record is not None:
-                count = work.get("cited_by_count")
-                listing.candidates.append(
-                    Candidate(
-                        record,
-                        "openalex",
-                        str(work.get("id", "")),
-                        bool(author_id),
-                        count if isinstance(count, int) else None,
-                    )
-                )
+            listing.add(
+                openalex_record(work),
+                "openalex",
+                str(work.get("id", "")),
+                bool(author_id),
+                work.get("cited_by_count"),
+            )
         following = ((body.get("meta") or {}) if isinstance(body, dict) else {}).get("next_cursor")
         cursor = following if isinstance(following, str) and following != cursor else ""
     return listing
@@ -321,5 +322,5 @@ def orcid(client: Client, orcid_id: str) -> Listing:
                 eprint=external.get("arxiv", "").removeprefix("arXiv:"),
                 sources=[f"ORCID {orcid_id}"],
             )
-            listing.candidates.append(Candidate(record, "orcid", str(summary.get("put-code", "")), True))
+            listing.add(record, "orcid", str(summary.get("put-code", "")), True)
     return listing
