@@ -38,6 +38,7 @@ extensions = [
     "portfolio.pagescripts",
     "portfolio.paintfirst",
     "portfolio.deferscripts",
+    "portfolio.htmlspace",
     "portfolio.lazyimages",
     "portfolio.mathml",
     "portfolio.rawhtml",
@@ -173,16 +174,17 @@ portfolio_person = {
 }
 
 # -- Copy buttons (sphinx-copybutton) ---------------------------------------------
-# The publication list's BibTeX blocks are divs styled as pres (portfolio.papers.nodes): they get buttons too.
-copybutton_selector = "div.highlight pre, div.highlight div.pub-bibtex-text"
+# The publication list's BibTeX blocks are divs styled as pres (portfolio.papers.nodes): publications.js
+# gives them the same button, so that a page without a real code block loads neither copybutton script.
+copybutton_selector = "div.highlight pre"
 
 # -- Page speed ----------------------------------------------------------------
 # Each script only on the pages whose markup it works on (portfolio.pagescripts): the copy buttons where
-# there is code, the tabs where there is a tab set, publications.js where there is a list, "+N more"
+# there is a pre, the tabs where there is a tab set, publications.js where there is a list, "+N more"
 # authors, a BibTeX toggle or a citation to preview.
 portfolio_scripts_by_markup = {
-    "clipboard.min.js": ["highlight"],
-    "copybutton.js": ["highlight"],
+    "clipboard.min.js": ["<pre>"],
+    "copybutton.js": ["<pre>"],
     "design-tabs.js": ["sd-tab-set"],
     "publications.js": ["pub-controls", "pub-bibtex", "author-hidden", "bibtex-citation"],
 }

@@ -254,11 +254,17 @@ def test_toggles_open_and_close_by_mouse_and_keyboard(context, site_url: str) ->
     assert problems == []
 
 
-def test_the_copy_button_copies_the_bibtex(browser, site_url: str) -> None:
+def clipboard_page(browser, site_url: str, path: str):
+    """A desktop-sized page at ``path`` whose scripts may write and read the clipboard, and its context."""
     context = browser.new_context(viewport=DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
     page = context.new_page()
-    open_ready(page, f"{site_url}/publications/zhou2024jiuzhang3.html")
+    open_ready(page, f"{site_url}/{path}")
+    return context, page
+
+
+def test_the_copy_button_copies_the_bibtex(browser, site_url: str) -> None:
+    context, page = clipboard_page(browser, site_url, "publications/zhou2024jiuzhang3.html")
     block = page.locator("#bibtex div.highlight")
     block.hover()
     block.locator("button.copybtn").click()
@@ -266,6 +272,29 @@ def test_the_copy_button_copies_the_bibtex(browser, site_url: str) -> None:
     assert copied.startswith("@inproceedings{zhou2024jiuzhang3,")
     assert copied.rstrip().endswith("}")
     assert "venue_short" not in copied
+    context.close()
+
+
+def test_a_list_entrys_copy_button_copies_its_bibtex_and_says_so(browser, site_url: str) -> None:
+    context, page = clipboard_page(browser, site_url, "publications/index.html")
+    toggle = page.locator("#zhou2024jiuzhang3 details.pub-bibtex")
+    toggle.locator("summary").click()
+    block = toggle.locator("div.highlight")
+    block.hover()
+    button = block.locator("button.copybtn")
+    assert button.is_visible()
+    assert button.get_attribute("data-tooltip") == "Copy"
+    button.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == toggle.locator(".pub-bibtex-text").text_content()
+    assert copied.startswith("@inproceedings{zhou2024jiuzhang3,")
+    assert copied.rstrip().endswith("}")
+    assert button.get_attribute("data-tooltip") == "Copied!"
+    assert button.locator("svg.icon-tabler-check").count() == 1
+    page.wait_for_function(
+        "document.querySelector('#zhou2024jiuzhang3 button.copybtn').dataset.tooltip === 'Copy'", timeout=5000
+    )
+    assert page.evaluate("typeof window.ClipboardJS") == "undefined"  # sphinx-copybutton's not loaded
     context.close()
 
 

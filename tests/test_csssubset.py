@@ -79,7 +79,16 @@ def test_scripts_keep_the_states_they_toggle_and_at_rules_are_subset_or_kept() -
 def test_the_site_tokens_come_from_pages_and_scripts_but_not_the_search_index(tmp_path: Path) -> None:
     (tmp_path / "_static").mkdir()
     (tmp_path / "index.html").write_text(
-        '<html><body><div class="a b" id="top" data-x="1"><span>t</span></div></body></html>',
+        '<html><body><div class="a b" id="top" data-x="1"><span>t</span></div>'
+        "<script>top.classList.add('set-by-the-page')</script>"
+        '<script type="application/ld+json">{"name": "only-data"}</script></body></html>',
+        encoding="utf-8",
+    )
+    # An earlier build's page, made paint first: its inline script is in the loader's listing.
+    (tmp_path / "later.html").write_text(
+        "<html><body><script data-portfolio-paint-first>(function () {\n"
+        '  var scripts = [{"code":"el.classList.add(\'set-by-a-listed-script\')"}], started = false;'
+        "\n  requestAnimationFrame(function () { setTimeout(start, 0); });\n})();</script></body></html>",
         encoding="utf-8",
     )
     (tmp_path / "_static" / "app.js").write_text("el.classList.add('is-open')", encoding="utf-8")
@@ -90,7 +99,10 @@ def test_the_site_tokens_come_from_pages_and_scripts_but_not_the_search_index(tm
     assert {"div", "span", "html", "body"} <= tokens.elements
     assert "data-x" in tokens.attributes
     assert "is-open" in tokens.script_words
+    assert {"set-by-the-page", "set-by-a-listed-script"} <= tokens.script_words
     assert "secretword" not in tokens.script_words
+    assert "only-data" not in tokens.script_words
+    assert "requestAnimationFrame" not in tokens.script_words  # the loader's own code is not the page's
 
 
 @pytest.fixture(scope="module")

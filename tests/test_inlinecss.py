@@ -230,7 +230,7 @@ def test_the_cascade_keeps_the_links_order_with_imports_in_place(built: Path) ->
 
 @pytest.mark.parametrize(("page", "prefix"), [("index.html", ""), ("sub/page.html", "../")])
 def test_urls_point_from_the_page_to_the_files(built: Path, page: str, prefix: str) -> None:
-    style = page_style(built, page)
+    style = "".join(style.get_text() for style in head_of(built, page).find_all("style"))
     for path in ("_static/fonts/site.woff2", "_static/img/dot.png"):
         digest = hashlib.sha256((built / path).read_bytes()).hexdigest()[:12]
         assert f'url("{prefix}{path}?v={digest}")' in style
@@ -320,6 +320,20 @@ def test_rules_only_a_deferred_script_or_a_closed_dialog_uses_come_later(built: 
     ]
     deferred = [src for src in scripts if "later" in src]
     assert LATER_SRC.search(deferred[0]), "the later rules must be in place before a deferred script runs"
+
+
+def test_font_faces_stand_in_a_style_of_their_own_before_the_one_the_later_rules_change(built: Path) -> None:
+    styles = head_of(built, "index.html").find_all("style")
+    changed = [number for number, style in enumerate(styles) if style.has_attr("data-later-css")]
+    assert len(changed) == 1
+    fonts = styles[changed[0] - 1].get_text()
+    font_face = (
+        r'@font-face\s*\{\s*font-family:\s*Site;\s*src:\s*url\("_static/fonts/site\.woff2\?v=\w+"\)[^{}]*\}'
+    )
+    assert re.fullmatch(font_face, fonts)
+    assert "@font-face" not in styles[changed[0]].get_text()
+    first, later = later_script_of(built, "index.html")
+    assert "@font-face" not in first + "".join(text for run in later for text in run)
 
 
 def test_a_rebuild_removes_the_later_rules_no_page_loads_and_writes_what_a_clean_build_does(

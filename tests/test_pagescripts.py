@@ -11,16 +11,16 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import REPO, build_root, serving
 
-from portfolio.pagescripts import classes_in, script_name
+from portfolio.pagescripts import markup_in, script_name
 from portfolio.paintfirst import listed_scripts
 
 #: The site's own table, read from its conf.py.
 REAL_SITE_SCRIPTS: dict[str, list[str]] = runpy.run_path(str(REPO / "conf.py"))["portfolio_scripts_by_markup"]
 
 
-def test_classes_are_read_from_every_class_attribute() -> None:
-    html = """<div class="a b"><p class='c'>x class="not-an-attribute"</p><i class=d></i></div>"""
-    assert classes_in(html) >= {"a", "b", "c", "d"}
+def test_classes_are_read_from_every_class_attribute_and_elements_from_start_tags() -> None:
+    html = """<div class="a b"><p class='c'>x class="not-an-attribute" &lt;pre&gt;</p><i class=d></i></div>"""
+    assert markup_in(html) == {"a", "b", "c", "d", "<div>", "<p>", "<i>", "<html>", "<head>", "<body>"}
     assert script_name("_static/copybutton.js?v=1") == "copybutton.js"
 
 
@@ -69,14 +69,20 @@ def test_on_the_site_each_named_script_loads_exactly_where_its_markup_is(site) -
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         article = soup.select_one("article.bd-article")
-        present = classes_in(str(article)) if article else set()
+        present = markup_in(str(article)) if article else set()
         loaded = loaded_scripts(soup)
         for name, classes in wanted.items():
             expected = bool(present & set(classes))
             assert (name in loaded) == expected, (page.relative_to(site.outdir), name)
             counts[name] += expected
-    # The list, the home page's selected papers and every paper page have code; the research outline
-    # cites papers; no page has a tab set today.
+    # Every paper page has a pre (its BibTeX); the list's and the home page's BibTeX blocks are divs, which
+    # publications.js gives their copy buttons; the research outline cites papers; no page has a tab set.
     assert counts["copybutton.js"] > 60
+    for listing in ("index.html", "publications/index.html"):
+        loaded = loaded_scripts(
+            BeautifulSoup((site.outdir / listing).read_text(encoding="utf-8"), "html.parser")
+        )
+        assert "publications.js" in loaded
+        assert not {"copybutton.js", "clipboard.min.js"} & loaded, listing
     assert 3 < counts["publications.js"] < len(pages) - 60
     assert counts["design-tabs.js"] == 0

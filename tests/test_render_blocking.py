@@ -65,4 +65,13 @@ def test_sphinx_scripts_keep_their_order_so_each_finds_what_it_needs(site) -> No
     options = order.index("documentation_options.js")
     assert options < order.index("doctools.js")
     assert options < order.index("DOCUMENTATION_OPTIONS.pagename = 'index';")
-    assert order.index("clipboard.min.js") < order.index("copybutton.js")
+    # The copy buttons' two scripts are on the pages with a pre: a paper page's BibTeX.
+    paper = BeautifulSoup(
+        (site.outdir / "publications" / "zhou2024jiuzhang3.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    order = run_order(paper)
+    assert (
+        order.index("documentation_options.js")
+        < order.index("clipboard.min.js")
+        < order.index("copybutton.js")
+    )

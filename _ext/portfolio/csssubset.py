@@ -4,10 +4,11 @@ pydata-sphinx-theme's stylesheet is 378 KB (65 KB compressed), and every page wa
 paint; most of it styles what this site never shows (notebooks, API signatures, version switchers, ...).
 After the build, every stylesheet in ``_static`` is rewritten without the rules that cannot match: a rule
 stays when one of its selectors may match, that is, when every class, id, element and attribute it names
-occurs in some built page or in some script the site ships (scripts add classes and attributes: ``show``,
-``data-theme``, the search dialog's). Pseudo-classes and pseudo-elements (``:hover``, ``::before``,
-``:not(...)``) are not held against a selector. At-rules other than ``@media``, ``@supports``, ``@layer``
-and ``@container`` (whose rules are subset in turn) are kept whole: ``@font-face``, ``@keyframes``, ...
+occurs in some built page or in some script the site ships or a page holds (scripts add classes and
+attributes: ``show``, ``data-theme``, the search dialog's). Pseudo-classes and pseudo-elements
+(``:hover``, ``::before``, ``:not(...)``) are not held against a selector. At-rules other than
+``@media``, ``@supports``, ``@layer`` and ``@container`` (whose rules are subset in turn) are kept whole:
+``@font-face``, ``@keyframes``, ...
 
 The decision is made from the pages of each build, so a page added tomorrow keeps what it uses; the theme's
 sources are untouched. The subset of a stylesheet is kept beside the doctrees, keyed by its bytes and the
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from .builtpages import Tokens, page_tokens, words_of
 from .cssrules import NESTING_AT_RULES, keeps, requirement, top_level_selectors
 from .inlinecss import LATER_FOLDER
+from .paintfirst import inline_code
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -38,7 +40,11 @@ PRIORITY = 700
 def site_tokens(outdir: Path) -> Tokens:
     tokens = Tokens()
     for page in sorted(outdir.rglob("*.html")):
-        page_tokens(page.read_text(encoding="utf-8", errors="replace"), tokens)
+        text = page.read_text(encoding="utf-8", errors="replace")
+        page_tokens(text, tokens)
+        # A page's own script (raw HTML in its source, the theme's colour-mode one) adds classes too.
+        for code in inline_code(text):
+            tokens.script_words.update(words_of(code))
     for script in sorted(outdir.rglob("*.js")):
         # The index holds the site's words, not its markup; the later-rules scripts hold CSS, whose words
         # would keep, in the next build, every rule they hold.

@@ -30,7 +30,8 @@ set (``_static/later-css/<digest>.js``), the page's first deferred script, puts 
 through the CSSOM, so the cascade is that of the whole CSS before any other script runs. Custom
 properties and ``@keyframes`` only later rules use come later with them; a ``@keyframes`` nothing names
 goes. Without JavaScript nothing is missing: no script adds those classes. A rebuild deletes the scripts no
-page loads.
+page loads. The ``@font-face`` rules stand in a ``<style>`` of their own before it: Chromium lays out the
+whole page again after any change to a sheet that holds a font face, and the later rules change this one.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ ROOTED_URL = re.compile(ROOT + r"""([^"'?#()\s]+)(?=["')])""")
 LATER_FOLDER = "_static/later-css"
 CLOSED_DIALOG = re.compile(r"<dialog\b(?![^>]*\sopen\b)[^>]*>.*?</dialog\s*>", re.IGNORECASE | re.DOTALL)
 LATER_MARK = "data-later-css"
+FONT_FACE = re.compile(r"@font-face\b", re.IGNORECASE)
 LATER_SRC = re.compile(re.escape(LATER_FOLDER) + r"/([0-9a-f]{16}\.js)")
 #: Puts each run of later rules where its placeholder (cssrules.PLACEHOLDER) stands in the page's
 #: ``<style>``; a rule this browser cannot parse is skipped, as its parser would skip it.
@@ -109,6 +111,10 @@ class PageCss(NamedTuple):
     #: What the first paint needs, with a placeholder where each run of ``later`` goes.
     first: str
     later: list[list[str]]
+    #: The ``@font-face`` rules of ``first`` when there are later rules: they go in a ``<style>`` of their
+    #: own, because a change to a style sheet holding a font face makes Chromium lay out the whole page
+    #: again (the list's 2,600 boxes: 20 ms on this machine, four times that on Lighthouse's phone).
+    fonts: str = ""
 
 
 class Stylesheets:
@@ -163,9 +169,11 @@ class Stylesheets:
             for rules, media in sheets:
                 linked += [Block(f"@media {media}", rules)] if media and media.lower() != "all" else rules
             cut = split(linked, *tokens, *named)
+            fonts = [text for text in cut.first if cut.later and FONT_FACE.match(text)]
             self.texts[key] = PageCss(
-                self.versioned("\n".join(cut.first)),
+                self.versioned("\n".join(text for text in cut.first if text not in fonts)),
                 [[self.versioned(text) for text in run] for run in cut.later],
+                self.versioned("\n".join(fonts)),
             )
         return self.texts[key]
 
@@ -282,6 +290,9 @@ def inline_page(page: Path, outdir: Path, stylesheets: Stylesheets) -> bool:
         later = [[rule.replace(ROOT, prefix) for rule in run] for run in cut.later]
         src = html.escape(prefix + later_script(outdir, later))
         element = f'<style {LATER_MARK}>{css}</style><script defer src="{src}"></script>'
+        if cut.fonts:
+            fonts = cut.fonts.replace(ROOT, prefix).replace("</", "<\\/")
+            element = f"<style>{fonts}</style>{element}"
     pieces, position = [], 0
     for number, (match, _, _, _) in enumerate(links):
         pieces.append(text[position : match.start()])

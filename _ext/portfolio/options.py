@@ -93,9 +93,15 @@ OPTIONS: dict[str, Option] = {
     "portfolio_sitemap_excludes": Option(
         ["search", "genindex", "404"], "html", (list,), "pages not in the sitemap"
     ),
-    # -- Page speed (portfolio.pagescripts)
+    # -- Page speed (portfolio.pagescripts, portfolio.htmlspace)
     "portfolio_scripts_by_markup": Option(
-        {}, "html", (dict,), "script file name: the classes it works on (loaded only where one occurs)"
+        {},
+        "html",
+        (dict,),
+        'script file name: the classes (or "<element>"s) it works on (loaded only where one occurs)',
+    ),
+    "portfolio_squeeze_whitespace": Option(
+        True, "html", (bool,), "drop the indentation between tags from the built pages (False: keep it)"
     ),
 }
 

@@ -111,6 +111,18 @@ def listed_scripts(text: str) -> list[dict]:
     return [item for listing in LISTING.findall(text) for item in json.loads(listing)]
 
 
+def inline_code(text: str) -> list[str]:
+    """The code of the page's inline scripts that run, those its loader adds among them, but not the
+    loader itself: the same in a page this build wrote and in one an earlier build made paint first."""
+    code = [item["code"] for item in listed_scripts(text) if "code" in item]
+    for match in SCRIPT_TAG.finditer(text):
+        attributes = tag_attributes(f"<script{match.group(1)}>")
+        kind = (attributes.get("type") or "").lower()
+        if "src" not in attributes and MARKER not in attributes and (not kind or kind in SCRIPT_TYPES):
+            code.append(match.group(2))
+    return code
+
+
 def paint_first(page: Path, outdir: Path) -> bool:
     text = page.read_text(encoding="utf-8")
     page_folder = page.parent.relative_to(outdir).as_posix()

@@ -82,7 +82,7 @@ def visit_bibtex_code_html(self: HTML5Translator, node: Element) -> None:
     a Pygments pass per entry and page. With ``element="div"`` the block is a ``div`` styled as a ``pre``
     (publications.css): the theme's start-up pass measures the overflow of every ``pre`` of a page, which on
     a list of one closed toggle per paper forces a layout per entry; publications.js gives such a block its
-    tab stop when its toggle opens (conf.py's ``copybutton_selector`` gives it its copy button)."""
+    tab stop when its toggle opens, and its copy button (sphinx-copybutton selects only ``pre``s)."""
     text = node.astext()
     if not text.endswith("\n"):
         text += "\n"

@@ -59,8 +59,9 @@ logger = logging.getLogger(__name__)
 
 # Lower-case letters only: they pass unchanged through every escape and URL quoting the templates apply.
 SHELL_KEY = "zzportfoliopaperzz"
-#: The classes of a paper page's body that a script works on (tests/test_pagescripts.py checks them).
-PAPER_BODY_CLASSES = ("highlight",)
+#: The markup of a paper page's body that a script works on (tests/test_pagescripts.py checks it): the
+#: BibTeX block's ``pre`` (sphinx-copybutton).
+PAPER_BODY_MARKUP = ("highlight", "<pre>")
 MARKERS = {name: f"zzportfolio{name}zz" for name in ("title", "head", "description", "body", "toc", "edit")}
 RECORD_NAME = "portfolio-paper-pages.json"
 # Settings that shape a paper's own parts (the shell covers the rest of the page).
@@ -153,7 +154,7 @@ def shell_context(app: Sphinx, pagename: str) -> dict[str, Any]:
         # Read by portfolio.opengraph; the paper's description replaces the marker.
         "meta": {"og:description": MARKERS["description"], "og:type": "article"},
         # Read by portfolio.pagescripts, for the body stamped in later: a paper's BibTeX block.
-        "portfolio_body_classes": PAPER_BODY_CLASSES,
+        "portfolio_body_markup": PAPER_BODY_MARKUP,
         # Defined (for the theme's edit button) but empty, so Sphinx copies no source for it.
         "sourcename": "",
         "page_source_suffix": ".bib",

@@ -1,0 +1,1 @@
+document.querySelectorAll(".gets-kept").forEach((element) => element.classList.add("scripted-keep"));
