@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING
 
 from . import options
 from .builtpages import SCRIPT_TAG, built_pages, file_text, site_path_of, tag_attributes, words_of
-from .cssrules import requirement, top_level_selectors
-from .inlinecss import LATER_FOLDER, LATER_SRC, later_runs
-from .paintfirst import listed_scripts
+from .cssrules import NESTING_AT_RULES, requirement, top_level_selectors
+from .inlinecss import LATER_FOLDER, LATER_SRC, LINK_TAG, later_runs
+from .paintfirst import inline_code, listed_scripts
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -64,9 +64,8 @@ VOID = frozenset(
 )
 COLLAPSING = frozenset({"normal", "nowrap", "collapse", "wrap", "initial", "unset", "revert", "revert-layer"})
 STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
-LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
-INDENTATION = re.compile(r"[ \t\r\f]*\n[ \t\r\n\f]*")
-NESTING = frozenset({"media", "supports", "layer", "container", "scope", "document"})
+#: The at-rules whose content holds style rules: those the subsetting reads, and two it keeps whole.
+NESTING = NESTING_AT_RULES | {"scope", "document"}
 #: A subject that names nothing: whitespace everywhere may be kept.
 EVERYWHERE: frozenset[tuple[str, str]] = frozenset()
 SETS_WHITE_SPACE = re.compile(r"white-space|whiteSpace")
@@ -202,11 +201,9 @@ def with_scripts(
 
 def page_scripts(text: str, page_folder: str, outdir: Path) -> str | None:
     """The code of every script ``page`` runs, or None when one is not on this site."""
-    code = [match.group(2) for match in SCRIPT_TAG.finditer(text)]
+    code = inline_code(text)
     sources = [tag_attributes(f"<script{match.group(1)}>").get("src") for match in SCRIPT_TAG.finditer(text)]
-    for item in listed_scripts(text):
-        code.append(item.get("code") or "")
-        sources.append(item.get("src"))
+    sources += [item.get("src") for item in listed_scripts(text)]
     for src in sources:
         if src is None or LATER_SRC.search(src):
             continue

@@ -61,7 +61,7 @@ logger = logging.getLogger(__name__)
 SHELL_KEY = "zzportfoliopaperzz"
 #: The markup of a paper page's body that a script works on (tests/test_pagescripts.py checks it): the
 #: BibTeX block's ``pre`` (sphinx-copybutton).
-PAPER_BODY_MARKUP = ("highlight", "<pre>")
+PAPER_BODY_MARKUP = ("<pre>",)
 MARKERS = {name: f"zzportfolio{name}zz" for name in ("title", "head", "description", "body", "toc", "edit")}
 RECORD_NAME = "portfolio-paper-pages.json"
 # Settings that shape a paper's own parts (the shell covers the rest of the page).
