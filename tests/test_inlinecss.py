@@ -322,6 +322,17 @@ def test_rules_only_a_deferred_script_or_a_closed_dialog_uses_come_later(built: 
     assert LATER_SRC.search(deferred[0]), "the later rules must be in place before a deferred script runs"
 
 
+def test_a_rule_whose_names_occur_but_whose_structure_matches_nothing_comes_later(built: Path) -> None:
+    first, later = later_script_of(built, "deferred.html")
+    later_css = "".join(text for run in later for text in run)
+    # Both classes are on the page, but no .dotted is a child of .used-on-page (portfolio.cssmatch).
+    assert "#0000fa" not in first
+    assert ".used-on-page>.dotted" in later_css
+    assert re.search(r"\.dotted:hover\{[^}]*#0000fb", first)  # a visitor may hover it before any script ran
+    # Where an early script may build markup (Sphinx's, not deferred here), every rule that may match stays.
+    assert "#0000fa" in later_script_of(built, "index.html")[0]
+
+
 def test_font_faces_stand_in_a_style_of_their_own_before_the_one_the_later_rules_change(built: Path) -> None:
     styles = head_of(built, "index.html").find_all("style")
     changed = [number for number, style in enumerate(styles) if style.has_attr("data-later-css")]
@@ -436,3 +447,78 @@ def test_every_page_of_the_site_holds_its_whole_css_in_order_once_its_scripts_ra
         tab.close()
     assert len(sheets["own"]) > 300
     assert sheets["own"] == sheets["whole"]
+
+
+#: Every element's computed style (and its ``::before``/``::after``'s when generated), a closed dialog's
+#: content left out; once with the page's first CSS, once with the whole CSS in its place: the elements
+#: and properties whose values differ. Custom properties only later rules read come later by design; they
+#: draw nothing but through the properties compared here.
+FIRST_PAINT_DIFFERENCES = """(whole) => {
+    const elements = [...document.body.querySelectorAll('*')].filter(
+        (element) => element.localName !== 'script' && !element.closest('dialog:not([open])'));
+    const name = (element) => element.localName + (element.id ? '#' + element.id : '')
+        + [...element.classList].map((each) => '.' + each).join('');
+    const styles = () => elements.flatMap((element) => [null, '::before', '::after'].map((pseudo) => {
+        const style = getComputedStyle(element, pseudo);
+        if (pseudo && style.content === 'none') return {content: 'none'};
+        return Object.fromEntries([...style].filter((property) => !property.startsWith('--'))
+            .map((property) => [property, style.getPropertyValue(property)]));
+    }));
+    const first = styles();
+    document.querySelector('style[data-later-css]').textContent = whole;
+    const after = styles();
+    const differences = [];
+    after.forEach((values, index) => {
+        const element = elements[Math.floor(index / 3)], pseudo = [' ', '::before', '::after'][index % 3];
+        for (const property of new Set([...Object.keys(values), ...Object.keys(first[index])])) {
+            if (values[property] !== first[index][property]) {
+                differences.push(`${name(element)}${pseudo.trim()} ${property}: ${first[index][property]}`
+                    + ` -> ${values[property]}`);
+            }
+        }
+    });
+    return {compared: elements.length, differences};
+}"""
+
+
+def first_paint_differences(browser, url: str, css: str, width: int = 375, scheme: str = "light") -> dict:
+    """FIRST_PAINT_DIFFERENCES at ``url`` with every script file refused, so no deferred script runs."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+    try:
+        tab = context.new_page()
+        tab.route(re.compile(r".*\.js(\?.*)?$"), lambda route: route.abort())
+        tab.goto(url, wait_until="load")
+        found = tab.evaluate(FIRST_PAINT_DIFFERENCES, css.replace("<\\/", "</"))
+        found["theme"] = tab.evaluate("document.documentElement.dataset.theme")
+        return found
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_on_a_page_whose_scripts_all_wait_the_first_paint_draws_what_the_whole_css_draws(
+    built: Path, browser
+) -> None:
+    first, later = later_script_of(built, "deferred.html")
+    with serving(built) as base:
+        found = first_paint_differences(browser, f"{base}/deferred.html", whole_css(first, later))
+    assert found["compared"] > 5
+    assert found["differences"] == []
+
+
+@pytest.mark.browser
+@pytest.mark.site
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_the_first_paint_draws_what_the_whole_css_draws(
+    site, site_url: str, browser, page: str, width: int, scheme: str
+) -> None:
+    """Before a deferred script runs (none does here: every script file is refused), the rules held back
+    for later change no element: each that :mod:`portfolio.cssmatch` found matching nothing indeed
+    matches nothing."""
+    first, later = later_script_of(site.outdir, page)
+    found = first_paint_differences(browser, f"{site_url}/{page}", whole_css(first, later), width, scheme)
+    assert found["theme"] == scheme
+    assert found["compared"] > 100
+    assert found["differences"] == []

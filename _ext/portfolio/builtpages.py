@@ -28,6 +28,8 @@ CAPITAL = re.compile(r"[A-Z]")
 SCRIPT_TYPES = frozenset({"module", "text/javascript", "application/javascript"})
 SCHEME = re.compile(r"[a-zA-Z][\w+.-]*:")
 ALWAYS_PRESENT = frozenset({"html", "body", "head"})
+#: A ``<dialog>`` without ``open``: it is not drawn until a script opens it.
+CLOSED_DIALOG = re.compile(r"<dialog\b(?![^>]*\sopen\b)[^>]*>.*?</dialog\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def built_pages(outdir: Path) -> list[Path]:

@@ -353,17 +353,19 @@ def split(
     first: Tokens,
     named_full: Callable[[str], bool] = _nothing_named,
     named_first: Callable[[str], bool] = _nothing_named,
+    unmatched: frozenset[int] = frozenset(),
 ) -> Split:
     """``rules`` chosen for ``full`` (markup and every script), cut in two: the rules chosen for ``first``
     (the markup drawn first and the scripts that run before the first paint), with the custom properties
     they use or ``named_first`` names; and, at the place of each run of the others, a placeholder. A kept
     rule that also declares custom properties only the later rules use (or ``named_full`` names) is
-    followed by a later copy holding just those."""
+    followed by a later copy holding just those. The rules whose ids are in ``unmatched`` (no element
+    matches them before the deferred scripts run: :mod:`portfolio.cssmatch`) come later too."""
     chosen_full, chosen_first = choose(rules, full), choose(rules, first)
     live_full = live_properties(chosen_full, named_full)
     live_first = live_properties(chosen_first, named_first)
     in_full = {id(rule) for rule in flat(chosen_full)}
-    in_first = {id(rule) for rule in flat(chosen_first)}
+    in_first = {id(rule) for rule in flat(chosen_first)} - unmatched
     result = Split()
 
     def walk(children: list[Rule | Block]) -> list[str]:
