@@ -54,7 +54,7 @@ def test_every_package_our_code_imports_is_declared() -> None:
         "sphinxcontrib": "sphinxcontrib-bibtex", "yaml": "pyyaml", "markdown_it": "markdown-it-py",
         "packaging": "packaging", "fontTools": "fonttools", "latex2mathml": "latex2mathml",
         "typst": "typst", "rendercv_fonts": "rendercv-fonts", "tinycss2": "tinycss2", "requests": "requests",
-        "feedparser": "feedparser",
+        "feedparser": "feedparser", "cssselect2": "cssselect2", "tinyhtml5": "tinyhtml5",
     }  # fmt: skip
     imported = set()
     for path in (REPO / "_ext" / "portfolio").rglob("*.py"):
