@@ -79,10 +79,10 @@ def build_site(
     return SiteBuild(outdir, result.returncode, result.stderr, result.stdout)
 
 
-def build_root(name: str, outdir: Path) -> Path:
-    """Build the test project ``roots/test-<name>`` strictly into ``outdir``: it must build without a
-    warning. Returns ``outdir``."""
-    result = build_site(Path(__file__).parent / "roots" / f"test-{name}", outdir)
+def build_root(name: str, outdir: Path, *extra: str) -> Path:
+    """Build the test project ``roots/test-<name>`` strictly into ``outdir`` (``extra``: more options,
+    ``-D name=value``): it must build without a warning. Returns ``outdir``."""
+    result = build_site(Path(__file__).parent / "roots" / f"test-{name}", outdir, *extra)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return result.outdir

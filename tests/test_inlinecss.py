@@ -11,21 +11,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import build_root, build_site, open_ready, serving
+from helpers import REPO, build_root, build_site, open_ready, serving
 
 from portfolio.builtpages import Tokens, site_path_of, tag_attributes, words_of
-from portfolio.cssrules import (
-    ROOT,
-    choose,
-    compact,
-    compile_rules,
-    live_properties,
-    rebase,
-    serialize,
-    split,
-    whole_css,
-)
-from portfolio.inlinecss import LATER_SRC, later_runs
+from portfolio.cssrules import ROOT, choose, compact, compile_rules, live_properties, rebase, serialize
+from portfolio.inlinecss import LATER_SRC, later_css
 from portfolio.paintfirst import listed_scripts
 
 
@@ -95,70 +85,6 @@ def test_only_the_custom_properties_a_kept_rule_uses_stay_followed_through_other
     assert serialize(chosen, live) == [
         ":root{--used:var(--via);--via:1px;--named:3px}",
         ".here{margin:var(--used)}",
-    ]
-
-
-def tokens_of(classes: set[str], script_words: set[str] = frozenset()) -> Tokens:
-    tokens = Tokens()
-    tokens.classes.update(classes)
-    tokens.script_words.update(script_words)
-    return tokens
-
-
-def test_the_rules_only_later_scripts_use_leave_a_placeholder_each_run_in_its_place() -> None:
-    css = (
-        ".a{color:red}.s{color:blue}.t{color:green}.b{color:black}"
-        "@media print{.s{color:red}.a{color:blue}}@media screen{.t{color:red}}.gone{color:red}"
-    )
-    rules = compiled(css)
-    full, first = tokens_of({"a", "b"}, {"s", "t"}), tokens_of({"a", "b"})
-    cut = split(rules, full, first)
-    assert cut.first == [
-        ".a{color:red}",
-        "later-css-0{}",
-        ".b{color:black}",
-        "@media print{later-css-1{}.a{color:blue}}",
-        "later-css-2{}",
-    ]
-    assert cut.later == [
-        [".s{color:blue}", ".t{color:green}"],
-        [".s{color:red}"],
-        ["@media screen{.t{color:red}}"],
-    ]
-    assert whole_css("".join(cut.first), cut.later) == "".join(serialize(choose(rules, full)))
-
-
-def test_custom_properties_only_later_rules_use_come_later_right_after_their_rule() -> None:
-    rules = compiled(":root{--a:1px;--s:2px}.a{margin:var(--a)}.s{margin:var(--s)}")
-    full, first = tokens_of({"a"}, {"s"}), tokens_of({"a"})
-    lives = [live_properties(choose(rules, tokens), lambda name: False) for tokens in (full, first)]
-    assert lives == [{"--a", "--s"}, {"--a"}]
-    cut = split(rules, full, first, lambda name: False, lambda name: False)
-    assert cut.first == [":root{--a:1px}", "later-css-0{}", ".a{margin:var(--a)}", "later-css-1{}"]
-    assert cut.later == [[":root{--s:2px}"], [".s{margin:var(--s)}"]]
-
-
-def test_keyframes_stay_only_where_a_kept_rule_or_a_script_names_them() -> None:
-    css = (
-        '@keyframes spin{to{opacity:0}}@keyframes "pulse"{to{opacity:0}}@keyframes gone{to{opacity:0}}'
-        "@keyframes scripted{to{opacity:0}}.a{animation:spin 1s}.s{animation-name:pulse}"
-    )
-    rules = compiled(css)
-    full, first = tokens_of({"a"}, {"s", "scripted"}), tokens_of({"a"})
-    kept = serialize(choose(rules, full))
-    assert [text.split("{")[0] for text in kept] == [
-        "@keyframes spin",
-        '@keyframes "pulse"',
-        "@keyframes scripted",
-        ".a",
-        ".s",
-    ]
-    cut = split(rules, full, first)
-    assert [text.split("{")[0] for text in cut.first] == [
-        "@keyframes spin",
-        "later-css-0",
-        ".a",
-        "later-css-1",
     ]
 
 
@@ -291,8 +217,8 @@ def test_the_browser_applies_the_inlined_rules_and_loads_their_files(built: Path
     assert state["font"] is True
 
 
-def later_script_of(outdir: Path, page: str) -> tuple[str, list[list[str]]]:
-    """The page's first-paint CSS and the runs of rules its later-rules script puts in place."""
+def later_script_of(outdir: Path, page: str) -> tuple[str, str]:
+    """The page's first-paint CSS and the CSS its later-rules script appends."""
     text = (outdir / page).read_text(encoding="utf-8")
     soup = BeautifulSoup(text, "html.parser")
     first = soup.select_one("style[data-later-css]").get_text()
@@ -301,19 +227,22 @@ def later_script_of(outdir: Path, page: str) -> tuple[str, list[list[str]]]:
     later = [src for src in sources if LATER_SRC.search(src)]
     assert len(later) == 1, sources
     code = (outdir / page).parent.joinpath(later[0]).read_text(encoding="utf-8")
-    return first, later_runs(code)
+    return first, later_css(code)
 
 
 def test_rules_only_a_deferred_script_or_a_closed_dialog_uses_come_later(built: Path) -> None:
     first, later = later_script_of(built, "index.html")
-    later_css = "".join(text for run in later for text in run)
     assert ".added-by-script" in first  # site.js is not deferred: it may run before the first paint
-    for name in (".added-later", ".in-closed-dialog", "--later-only", "@keyframes later-named"):
+    for name in (".added-later", ".in-closed-dialog", "@keyframes later-named"):
         assert name not in first
-        assert name in later_css
+        assert name in later
+    # Only a later rule reads it, but declared on the root, where a change would restyle every element.
+    assert ":root{--later-only:4px}" in first
+    assert "--later-only:" not in later
     assert ".dotted.dotted" in first
-    assert "never-named" not in first + later_css
-    assert re.findall(r"later-css-(\d+)\{\}", first) == [str(number) for number in range(len(later))]
+    # It competes for outline-color with a later rule before it, so the appended sheet repeats it.
+    assert later.index(".added-later .dotted") < later.index(".dotted.dotted")
+    assert "never-named" not in first + later
     scripts = [
         tag.get("src", "")
         for tag in BeautifulSoup((built / "index.html").read_text(), "html.parser")("script")
@@ -324,10 +253,9 @@ def test_rules_only_a_deferred_script_or_a_closed_dialog_uses_come_later(built: 
 
 def test_a_rule_whose_names_occur_but_whose_structure_matches_nothing_comes_later(built: Path) -> None:
     first, later = later_script_of(built, "deferred.html")
-    later_css = "".join(text for run in later for text in run)
     # Both classes are on the page, but no .dotted is a child of .used-on-page (portfolio.cssmatch).
     assert "#0000fa" not in first
-    assert ".used-on-page>.dotted" in later_css
+    assert ".used-on-page>.dotted" in later
     assert re.search(r"\.dotted:hover\{[^}]*#0000fb", first)  # a visitor may hover it before any script ran
     # Where an early script may build markup (Sphinx's, not deferred here), every rule that may match stays.
     assert "#0000fa" in later_script_of(built, "index.html")[0]
@@ -344,7 +272,7 @@ def test_font_faces_stand_in_a_style_of_their_own_before_the_one_the_later_rules
     assert re.fullmatch(font_face, fonts)
     assert "@font-face" not in styles[changed[0]].get_text()
     first, later = later_script_of(built, "index.html")
-    assert "@font-face" not in first + "".join(text for run in later for text in run)
+    assert "@font-face" not in first + later
 
 
 def test_a_rebuild_removes_the_later_rules_no_page_loads_and_writes_what_a_clean_build_does(
@@ -354,7 +282,7 @@ def test_a_rebuild_removes_the_later_rules_no_page_loads_and_writes_what_a_clean
     outdir = tmp_path / "html"
     assert build_site(root, outdir).returncode == 0
     stale = outdir / "_static" / "later-css" / "0123456789abcdef.js"
-    stale.write_text('(function (runs) {})([[".never-used{color:#abcdef}"]]);', encoding="utf-8")
+    stale.write_text('(function (css) {})(".never-used{color:#abcdef}");', encoding="utf-8")
     (outdir / "index.html").unlink()  # so that the rebuild rewrites a page
     again = build_site(root, outdir)
     assert again.returncode == 0, again.stderr
@@ -371,22 +299,112 @@ def test_a_rebuild_removes_the_later_rules_no_page_loads_and_writes_what_a_clean
     assert loaded == {script.name for script in (outdir / "_static" / "later-css").iterdir()}
 
 
-CSSOM_TEXTS = """(css) => {
-    const texts = (group) => [...group.cssRules].map((rule) => rule.cssText);
-    const own = texts(document.querySelector('style[data-later-css]').sheet);
-    const expected = document.createElement('style');
-    expected.textContent = css;
-    document.head.append(expected);
-    const whole = texts(expected.sheet);
-    expected.remove();
-    return {own, whole};
+@pytest.fixture(scope="module")
+def unsplit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test project built with every rule of a page in its ``<style>``: the cascade to keep."""
+    return build_root("inlinecss", tmp_path_factory.mktemp("unsplit") / "html", "-D", "portfolio_later_css=0")
+
+
+@pytest.fixture(scope="module")
+def unsplit_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    build = build_site(REPO, tmp_path_factory.mktemp("unsplit-site") / "html", "-D", "portfolio_later_css=0")
+    assert build.returncode == 0, build.stderr
+    return build.outdir
+
+
+def whole_css(unsplit_outdir: Path, page: str) -> str:
+    """The page's CSS as a build that holds nothing back writes it (one ``<style>``, no later script)."""
+    soup = BeautifulSoup((unsplit_outdir / page).read_text(encoding="utf-8"), "html.parser")
+    assert not soup.select("style[data-later-css]")
+    assert not [src for src in (tag.get("src", "") for tag in soup("script")) if LATER_SRC.search(src)]
+    # The longest: the theme writes a one-rule <style> of its own.
+    return max((style.get_text() for style in soup.head.find_all("style")), key=len)
+
+
+SITE_PAGES = [
+    "index.html",
+    "research/index.html",
+    "publications/index.html",
+    "publications/zhou2024jiuzhang3.html",
+    "projects/index.html",
+    "projects/jiuzhang3.html",
+    "news.html",
+    "cv.html",
+    "posts.html",
+    "search.html",
+]
+
+#: Every element's computed style (and its ``::before``/``::after``'s when generated), a closed dialog's
+#: content left out unless ``dialogs`` opens them first; once with the page's CSS as built, once with the
+#: whole CSS in the place of the first paint's (and the sheet appended after it removed): the elements and
+#: properties whose values differ. Transitions are finished before each reading, so that one started by
+#: the change cannot hide it. Custom properties only later rules read come later by design; they draw
+#: nothing but through the properties compared here.
+STYLE_DIFFERENCES = """({whole, dialogs}) => {
+    if (dialogs) {
+        for (const dialog of document.querySelectorAll('dialog:not([open])')) {
+            try { dialog.showModal(); } catch (error) { dialog.show(); }
+        }
+    }
+    const elements = [...document.body.querySelectorAll('*')].filter(
+        (element) => element.localName !== 'script' && !element.closest('dialog:not([open])'));
+    const name = (element) => element.localName + (element.id ? '#' + element.id : '')
+        + [...element.classList].map((each) => '.' + each).join('');
+    const styles = () => {
+        document.getAnimations().filter((each) => each instanceof CSSTransition)
+            .forEach((each) => each.finish());
+        return elements.flatMap((element) => [null, '::before', '::after'].map((pseudo) => {
+            const style = getComputedStyle(element, pseudo);
+            if (pseudo && style.content === 'none') return {content: 'none'};
+            return Object.fromEntries([...style].filter((property) => !property.startsWith('--'))
+                .map((property) => [property, style.getPropertyValue(property)]));
+        }));
+    };
+    const first = styles();
+    const own = document.querySelector('style[data-later-css]');
+    const appended = own.nextElementSibling;
+    const later = appended && appended.localName === 'style' && !appended.attributes.length;
+    if (later) appended.remove();
+    own.textContent = whole;
+    const after = styles();
+    const differences = [];
+    after.forEach((values, index) => {
+        const element = elements[Math.floor(index / 3)], pseudo = [' ', '::before', '::after'][index % 3];
+        for (const property of new Set([...Object.keys(values), ...Object.keys(first[index])])) {
+            if (values[property] !== first[index][property]) {
+                differences.push(`${name(element)}${pseudo.trim()} ${property}: ${first[index][property]}`
+                    + ` -> ${values[property]}`);
+            }
+        }
+    });
+    return {compared: elements.length, later, differences};
 }"""
 
 
-def test_the_later_rules_take_their_places_so_the_cascade_is_that_of_the_whole_css(
-    built: Path, browser
+def style_differences(
+    browser, url: str, css: str, *, scripts: bool, width: int = 375, scheme: str = "light"
+) -> dict:
+    """STYLE_DIFFERENCES at ``url``: with every script file refused (``scripts`` False), so no deferred
+    script runs, else once the page's scripts ran, its closed dialogs opened."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+    try:
+        tab = context.new_page()
+        if scripts:
+            open_ready(tab, url)
+        else:
+            tab.route(re.compile(r".*\.js(\?.*)?$"), lambda route: route.abort())
+            tab.goto(url, wait_until="load")
+        found = tab.evaluate(STYLE_DIFFERENCES, {"whole": css.replace("<\\/", "</"), "dialogs": scripts})
+        found["theme"] = tab.evaluate("document.documentElement.dataset.theme")
+        return found
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_once_the_scripts_ran_the_later_rules_draw_what_the_whole_css_draws(
+    built: Path, unsplit: Path, browser
 ) -> None:
-    first, later = later_script_of(built, "index.html")
     with serving(built) as base:
         tab = browser.new_page()
         tab.goto(f"{base}/index.html", wait_until="load")
@@ -404,104 +422,46 @@ def test_the_later_rules_take_their_places_so_the_cascade_is_that_of_the_whole_c
                 };
             }"""
         )
-        sheets = tab.evaluate(CSSOM_TEXTS, whole_css(first, later).replace("<\\/", "</"))
         tab.close()
+        css = whole_css(unsplit, "index.html")
+        found = style_differences(browser, f"{base}/index.html", css, scripts=True)
     assert state == {
-        "outline": "rgb(0, 0, 3)",  # the later rule is before .dotted.dotted, as in site.css
+        "outline": "rgb(0, 0, 3)",  # .dotted.dotted wins over the later rule before it, as in site.css
         "padding": "4px",
         "animation": "later-named",
         "border": "3px solid rgb(1, 2, 3)",
         "dialog": "rgb(0, 0, 253)",
     }
-    assert not any("later-css" in text for text in sheets["own"])
-    assert sheets["own"] == sheets["whole"]
-
-
-SITE_PAGES = [
-    "index.html",
-    "research/index.html",
-    "publications/index.html",
-    "publications/zhou2024jiuzhang3.html",
-    "projects/index.html",
-    "projects/jiuzhang3.html",
-    "news.html",
-    "cv.html",
-    "posts.html",
-    "search.html",
-]
+    assert found["later"] is True
+    assert found["compared"] > 5
+    assert found["differences"] == []
 
 
 @pytest.mark.browser
 @pytest.mark.site
+@pytest.mark.parametrize(("width", "scheme"), [(375, "light"), (1280, "dark")])
 @pytest.mark.parametrize("page", SITE_PAGES)
-def test_every_page_of_the_site_holds_its_whole_css_in_order_once_its_scripts_ran(
-    site, site_url: str, browser, page: str
+def test_once_its_scripts_ran_every_page_draws_what_its_whole_css_draws(
+    site_url: str, unsplit_site: Path, browser, page: str, width: int, scheme: str
 ) -> None:
-    first, later = later_script_of(site.outdir, page)
-    assert later, "every page has rules that only its scripts use"
-    tab = browser.new_page()
-    try:
-        open_ready(tab, f"{site_url}/{page}")
-        sheets = tab.evaluate(CSSOM_TEXTS, whole_css(first, later).replace("<\\/", "</"))
-    finally:
-        tab.close()
-    assert len(sheets["own"]) > 300
-    assert sheets["own"] == sheets["whole"]
-
-
-#: Every element's computed style (and its ``::before``/``::after``'s when generated), a closed dialog's
-#: content left out; once with the page's first CSS, once with the whole CSS in its place: the elements
-#: and properties whose values differ. Custom properties only later rules read come later by design; they
-#: draw nothing but through the properties compared here.
-FIRST_PAINT_DIFFERENCES = """(whole) => {
-    const elements = [...document.body.querySelectorAll('*')].filter(
-        (element) => element.localName !== 'script' && !element.closest('dialog:not([open])'));
-    const name = (element) => element.localName + (element.id ? '#' + element.id : '')
-        + [...element.classList].map((each) => '.' + each).join('');
-    const styles = () => elements.flatMap((element) => [null, '::before', '::after'].map((pseudo) => {
-        const style = getComputedStyle(element, pseudo);
-        if (pseudo && style.content === 'none') return {content: 'none'};
-        return Object.fromEntries([...style].filter((property) => !property.startsWith('--'))
-            .map((property) => [property, style.getPropertyValue(property)]));
-    }));
-    const first = styles();
-    document.querySelector('style[data-later-css]').textContent = whole;
-    const after = styles();
-    const differences = [];
-    after.forEach((values, index) => {
-        const element = elements[Math.floor(index / 3)], pseudo = [' ', '::before', '::after'][index % 3];
-        for (const property of new Set([...Object.keys(values), ...Object.keys(first[index])])) {
-            if (values[property] !== first[index][property]) {
-                differences.push(`${name(element)}${pseudo.trim()} ${property}: ${first[index][property]}`
-                    + ` -> ${values[property]}`);
-            }
-        }
-    });
-    return {compared: elements.length, differences};
-}"""
-
-
-def first_paint_differences(browser, url: str, css: str, width: int = 375, scheme: str = "light") -> dict:
-    """FIRST_PAINT_DIFFERENCES at ``url`` with every script file refused, so no deferred script runs."""
-    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
-    try:
-        tab = context.new_page()
-        tab.route(re.compile(r".*\.js(\?.*)?$"), lambda route: route.abort())
-        tab.goto(url, wait_until="load")
-        found = tab.evaluate(FIRST_PAINT_DIFFERENCES, css.replace("<\\/", "</"))
-        found["theme"] = tab.evaluate("document.documentElement.dataset.theme")
-        return found
-    finally:
-        context.close()
+    """With the later rules appended (the first paint's sheet left as it is), each that competes with a
+    first-paint rule for the same property repeated after it, the cascade is that of the whole CSS."""
+    css = whole_css(unsplit_site, page)
+    found = style_differences(browser, f"{site_url}/{page}", css, scripts=True, width=width, scheme=scheme)
+    assert found["theme"] == scheme
+    assert found["later"] is True
+    assert found["compared"] > 100
+    assert found["differences"] == []
 
 
 @pytest.mark.browser
 def test_on_a_page_whose_scripts_all_wait_the_first_paint_draws_what_the_whole_css_draws(
-    built: Path, browser
+    built: Path, unsplit: Path, browser
 ) -> None:
-    first, later = later_script_of(built, "deferred.html")
     with serving(built) as base:
-        found = first_paint_differences(browser, f"{base}/deferred.html", whole_css(first, later))
+        css = whole_css(unsplit, "deferred.html")
+        found = style_differences(browser, f"{base}/deferred.html", css, scripts=False)
+    assert found["later"] is False
     assert found["compared"] > 5
     assert found["differences"] == []
 
@@ -512,13 +472,13 @@ def test_on_a_page_whose_scripts_all_wait_the_first_paint_draws_what_the_whole_c
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("page", SITE_PAGES)
 def test_the_first_paint_draws_what_the_whole_css_draws(
-    site, site_url: str, browser, page: str, width: int, scheme: str
+    site_url: str, unsplit_site: Path, browser, page: str, width: int, scheme: str
 ) -> None:
     """Before a deferred script runs (none does here: every script file is refused), the rules held back
     for later change no element: each that :mod:`portfolio.cssmatch` found matching nothing indeed
     matches nothing."""
-    first, later = later_script_of(site.outdir, page)
-    found = first_paint_differences(browser, f"{site_url}/{page}", whole_css(first, later), width, scheme)
+    css = whole_css(unsplit_site, page)
+    found = style_differences(browser, f"{site_url}/{page}", css, scripts=False, width=width, scheme=scheme)
     assert found["theme"] == scheme
     assert found["compared"] > 100
     assert found["differences"] == []

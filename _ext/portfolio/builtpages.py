@@ -77,6 +77,8 @@ class Tokens:
         self.elements: set[str] = set(ALWAYS_PRESENT)
         self.attributes: set[str] = set()
         self.script_words: set[str] = set()
+        #: The classes of each element that has some, as sets.
+        self.class_sets: set[frozenset[str]] = set()
 
     def has_class(self, name: str) -> bool:
         return name in self.classes or name in self.script_words
@@ -89,6 +91,12 @@ class Tokens:
 
     def has_attribute(self, name: str) -> bool:
         return name in self.attributes or name in self.script_words
+
+    def may_share(self, classes: frozenset[str]) -> bool:
+        """Whether one element may carry all of ``classes`` at once: an element carries those no script
+        names (a script may add the others), or none is left."""
+        fixed = classes - self.script_words
+        return not fixed or any(fixed <= each for each in self.class_sets)
 
     def key(self) -> bytes:
         parts = (self.classes, self.ids, self.elements, self.attributes, self.script_words)
@@ -108,6 +116,7 @@ def page_tokens(text: str, tokens: Tokens | None = None) -> Tokens:
                 value = html.unescape(value) if "&" in value else value
                 if name == "class":
                     tokens.classes.update(value.split())
+                    tokens.class_sets.add(frozenset(value.split()))
                 elif value:
                     tokens.ids.add(value)
     return tokens

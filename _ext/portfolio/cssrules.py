@@ -9,8 +9,8 @@ the site's root (marked with :data:`ROOT`). For a page, :func:`choose` keeps the
 tokens; :func:`live_properties` finds the custom properties those rules can use (``var(--x)``, followed
 through other custom properties, plus those the page's markup or scripts name); :func:`serialize` writes
 the kept rules without the other custom properties: the theme and Bootstrap declare some 450 of them and a
-page uses about 130. :func:`split` cuts a page's rules into those its first paint needs and runs of later
-ones, each with a placeholder rule in its place.
+page uses about 130. Cutting a page's rules into those its first paint needs
+and those that come after it is :mod:`portfolio.cssorder`'s.
 """
 
 from __future__ import annotations
@@ -322,94 +322,3 @@ def serialize(rules: list[Rule | Block], live: set[str] | None = None) -> list[s
             if kept or not rule.declarations:
                 written.append(f"{rule.prelude}{{{';'.join(kept)}}}")
     return written
-
-
-# -- Splitting for the first paint ----------------------------------------------------------------------
-
-#: An empty style rule that holds a place in the first-paint CSS: ``later-css-N{}`` stands where the Nth
-#: run of later rules goes. An empty rule changes no style, and the browser keeps it in the CSSOM (where
-#: a rule it cannot parse is dropped and would shift any index).
-PLACEHOLDER_NAME = "later-css-"
-PLACEHOLDER = PLACEHOLDER_NAME + "{}{{}}"
-PLACEHOLDER_RULE = re.compile(re.escape(PLACEHOLDER_NAME) + r"(\d+)\{\}")
-
-
-@dataclass
-class Split:
-    """A page's CSS as what its first paint needs and the runs of rules that come later."""
-
-    first: list[str] = field(default_factory=list)
-    #: ``later[N]`` is the CSS of the rules that stand in place N, in order.
-    later: list[list[str]] = field(default_factory=list)
-
-
-def _nothing_named(name: str) -> bool:
-    return False
-
-
-def split(
-    rules: list[Rule | Block],
-    full: Tokens,
-    first: Tokens,
-    named_full: Callable[[str], bool] = _nothing_named,
-    named_first: Callable[[str], bool] = _nothing_named,
-    unmatched: frozenset[int] = frozenset(),
-) -> Split:
-    """``rules`` chosen for ``full`` (markup and every script), cut in two: the rules chosen for ``first``
-    (the markup drawn first and the scripts that run before the first paint), with the custom properties
-    they use or ``named_first`` names; and, at the place of each run of the others, a placeholder. A kept
-    rule that also declares custom properties only the later rules use (or ``named_full`` names) is
-    followed by a later copy holding just those. The rules whose ids are in ``unmatched`` (no element
-    matches them before the deferred scripts run: :mod:`portfolio.cssmatch`) come later too."""
-    chosen_full, chosen_first = choose(rules, full), choose(rules, first)
-    live_full = live_properties(chosen_full, named_full)
-    live_first = live_properties(chosen_first, named_first)
-    in_full = {id(rule) for rule in flat(chosen_full)}
-    in_first = {id(rule) for rule in flat(chosen_first)} - unmatched
-    result = Split()
-
-    def walk(children: list[Rule | Block]) -> list[str]:
-        written: list[str] = []
-        pending: list[str] = []
-
-        def hold_place() -> None:
-            if pending:
-                written.append(PLACEHOLDER.format(len(result.later)))
-                result.later.append(pending.copy())
-                pending.clear()
-
-        for rule in children:
-            if isinstance(rule, Block):
-                inner = [id(each) for each in flat(rule.children)]
-                if not in_full.intersection(inner):
-                    continue
-                if not in_first.intersection(inner):
-                    kept = kept_where(rule.children, lambda each: id(each) in in_full)
-                    pending.append(f"{rule.prelude}{{{''.join(serialize(kept, live_full))}}}")
-                    continue
-                hold_place()
-                written.append(f"{rule.prelude}{{{''.join(walk(rule.children))}}}")
-            elif id(rule) not in in_full:
-                continue
-            elif id(rule) not in in_first:
-                pending += serialize([rule], live_full)
-            else:
-                hold_place()
-                written += serialize([rule], live_first)
-                extra = [
-                    declaration.text
-                    for declaration in rule.declarations or ()
-                    if declaration.custom in live_full and declaration.custom not in live_first
-                ]
-                if extra:
-                    pending.append(f"{rule.prelude}{{{';'.join(extra)}}}")
-        hold_place()
-        return written
-
-    result.first = walk(rules)
-    return result
-
-
-def whole_css(first: str, later: list[list[str]]) -> str:
-    """The CSS a page holds once its later rules are in: each placeholder replaced by its run."""
-    return PLACEHOLDER_RULE.sub(lambda match: "".join(later[int(match.group(1))]), first)

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from . import options
 from .builtpages import SCRIPT_TAG, built_pages, file_text, site_path_of, tag_attributes, words_of
 from .cssrules import NESTING_AT_RULES, requirement, top_level_selectors
-from .inlinecss import LATER_FOLDER, LATER_SRC, LINK_TAG, later_runs
+from .inlinecss import LATER_FOLDER, LATER_SRC, LINK_TAG, later_css
 from .paintfirst import inline_code, listed_scripts
 
 if TYPE_CHECKING:
@@ -228,7 +228,7 @@ def page_css(text: str, page_folder: str, outdir: Path) -> str | None:
     for name in LATER_SRC.findall(text):
         script = outdir / LATER_FOLDER / name
         if script.is_file():
-            css += [rule for run in later_runs(file_text(script)) for rule in run]
+            css.append(later_css(file_text(script)))
     return "\n".join(css)
 
 

@@ -26,15 +26,17 @@ trip and each further window in another (150 ms); with all of its CSS a page was
 ``defer``, not a module) can match, leaving out what only a closed ``<dialog>`` holds (a script opens it)
 and the rules that, though every name they use is on the page, match no element of it in any state it
 reaches before its deferred scripts run (:mod:`portfolio.cssmatch`: ``.navbar > .container``; 11-14% of the
-rules the names kept, 40 of 363 on the home page). Each run of the other rules leaves an empty
-``later-css-N{}`` rule in its place (:func:`portfolio.cssrules.split`), and one script per distinct set
-(``_static/later-css/<digest>.js``), the page's first deferred script, puts each run in its place through
-the CSSOM, so the cascade is that of the whole CSS before any other script runs. Custom properties and
-``@keyframes`` only later rules use come later with them; a ``@keyframes`` nothing names goes. Without
-JavaScript nothing is missing: no script adds those classes, and a page is matched as a browser without
-scripts reads it (``<noscript>`` as markup). A rebuild deletes the scripts no page loads. The ``@font-face``
-rules stand in a ``<style>`` of their own before it: Chromium lays out the whole page again after any change
-to a sheet that holds a font face, and the later rules change this one.
+rules the names kept, 40 of 363 on the home page). The other rules come in one script per distinct set
+(``_static/later-css/<digest>.js``), the page's first deferred script, which appends them as a ``<style>``
+after the first paint's, with a copy of each first-paint rule one of them would otherwise override against
+the whole CSS's order (:mod:`portfolio.cssorder`), so the cascade is that of the whole CSS before any other
+script runs. Custom properties and ``@keyframes`` only later rules use come later with them (but not those
+declared on the root); a ``@keyframes`` nothing names goes. Without JavaScript nothing is missing: no script
+adds those classes, and a page is matched as a browser without scripts reads it (``<noscript>`` as markup).
+A rebuild deletes the scripts no page loads. The ``@font-face`` rules stand in a ``<style>`` of their own
+before the first paint's: Chromium lays out the whole page again after a change to a sheet that holds a
+font face (appending after a sheet without them measured 16.9 ms against 20.3 ms on the list, median of
+15).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from . import options
 from .builtpages import (
     CLOSED_DIALOG,
     SCRIPT_TAG,
@@ -62,17 +65,8 @@ from .builtpages import (
     words_of,
 )
 from .cssmatch import PageMatcher, style_rules
-from .cssrules import (
-    PLACEHOLDER_NAME,
-    ROOT,
-    VAR_REFERENCE,
-    Block,
-    Rule,
-    compile_rules,
-    flat,
-    keeps,
-    split,
-)
+from .cssorder import Conflicts, split
+from .cssrules import ROOT, VAR_REFERENCE, Block, Rule, compile_rules, flat, keeps
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -88,45 +82,34 @@ LATER_FOLDER = "_static/later-css"
 LATER_MARK = "data-later-css"
 FONT_FACE = re.compile(r"@font-face\b", re.IGNORECASE)
 LATER_SRC = re.compile(re.escape(LATER_FOLDER) + r"/([0-9a-f]{16}\.js)")
-#: Puts each run of later rules where its placeholder (cssrules.PLACEHOLDER) stands in the page's
-#: ``<style>``; a rule this browser cannot parse is skipped, as its parser would skip it.
-LATER_SCRIPT = """(function (runs) {
-  var style = document.querySelector("style[data-later-css]"), places = [];
-  if (!style || !style.sheet) return;
-  (function walk(group) {
-    for (var index = 0; index < group.cssRules.length; index++) {
-      var rule = group.cssRules[index];
-      var place = rule.type === 1 && /^%(placeholder)s(\\d+)$/.exec(rule.selectorText);
-      if (place) places.push([group, rule, runs[place[1]] || []]);
-      else if (rule.type !== 1 && rule.cssRules) walk(rule);
-    }
-  })(style.sheet);
-  places.forEach(function (place) {
-    var group = place[0], index = Array.prototype.indexOf.call(group.cssRules, place[1]);
-    group.deleteRule(index);
-    place[2].forEach(function (text) {
-      try { group.insertRule(text, index); index += 1; } catch (error) {}
-    });
-  });
-})(%(runs)s);
+#: Appends the later rules to the page as a ``<style>`` of their own, right after the first paint's (whose
+#: sheet stays as it is: a change to it would restyle every element).
+LATER_SCRIPT = """(function (css) {
+  var first = document.querySelector("style[data-later-css]"), later = document.createElement("style");
+  if (!first) return;
+  later.textContent = css;
+  first.parentNode.insertBefore(later, first.nextSibling);
+})(%(css)s);
 """
 
 
 class PageCss(NamedTuple):
-    #: What the first paint needs, with a placeholder where each run of ``later`` goes.
+    #: What the first paint needs.
     first: str
-    later: list[list[str]]
+    #: The sheet appended after the first paint ("": none).
+    later: str
     #: The ``@font-face`` rules of ``first`` when there are later rules: they go in a ``<style>`` of their
-    #: own, because a change to a style sheet holding a font face makes Chromium lay out the whole page
-    #: again (the list's 2,600 boxes: 20 ms on this machine, four times that on Lighthouse's phone).
+    #: own, away from the sheet the later rules are appended after (see the module's docstring).
     fonts: str = ""
 
 
 class Stylesheets:
     """The site's stylesheets, each compiled once, by their path under the output folder."""
 
-    def __init__(self, outdir: Path) -> None:
+    def __init__(self, outdir: Path, later_css: bool = True) -> None:
         self.outdir = outdir
+        self.later_css = later_css
+        self.conflicts = Conflicts()
         self.compiled: dict[str, list[Rule | Block] | None] = {}
         self.digests: dict[str, str] = {}
         self.names: dict[tuple, frozenset[tuple[str, str]]] = {}
@@ -163,7 +146,16 @@ class Stylesheets:
         the rules no element matches before the deferred scripts run. Pages alike (the paper pages) match
         the same names, so the CSS is computed once per set of matched names and unmatched rules."""
         names = self.names_in(sheets)
-        key: tuple = (tuple((id(rules), media) for rules, media in sheets), unmatched)
+        # Which rules the appended sheet repeats depends on the classes the page's elements carry together
+        # and those its scripts may add.
+        full = tokens[0]
+        scripted = frozenset(name for kind, name in names if kind == "class" and name in full.script_words)
+        key: tuple = (
+            tuple((id(rules), media) for rules, media in sheets),
+            unmatched,
+            frozenset(full.class_sets),
+            scripted,
+        )
         for page_tokens_, page_named in zip(tokens, named, strict=True):
             checks = {"class": page_tokens_.has_class, "id": page_tokens_.has_id}
             checks |= {"element": page_tokens_.has_element, "attribute": page_tokens_.has_attribute}
@@ -176,11 +168,12 @@ class Stylesheets:
             linked: list[Rule | Block] = []
             for rules, media in sheets:
                 linked += [Block(f"@media {media}", rules)] if media and media.lower() != "all" else rules
-            cut = split(linked, *tokens, *named, unmatched=unmatched)
-            fonts = [text for text in cut.first if cut.later and FONT_FACE.match(text)]
+            cut = split(linked, *tokens, *named, unmatched=unmatched, conflicts=self.conflicts)
+            first, later = (cut.first, cut.later) if self.later_css else (cut.whole, [])
+            fonts = [text for text in first if later and FONT_FACE.match(text)]
             self.texts[key] = PageCss(
-                self.versioned("\n".join(text for text in cut.first if text not in fonts)),
-                [[self.versioned(text) for text in run] for run in cut.later],
+                self.versioned("\n".join(text for text in first if text not in fonts)),
+                self.versioned("".join(later)),
                 self.versioned("\n".join(fonts)),
             )
         return self.texts[key]
@@ -240,11 +233,10 @@ def page_script_words(text: str, page_folder: str, outdir: Path) -> tuple[set[st
     return words, first
 
 
-def later_script(outdir: Path, later: list[list[str]]) -> str:
-    """The path (under the output folder) of the script that puts the ``later`` runs in their places,
-    written once per content."""
-    runs = json.dumps(later, ensure_ascii=False, separators=(",", ":"))
-    code = LATER_SCRIPT % {"runs": runs, "placeholder": PLACEHOLDER_NAME}
+def later_script(outdir: Path, later: str) -> str:
+    """The path (under the output folder) of the script that appends the ``later`` CSS, written once per
+    content."""
+    code = LATER_SCRIPT % {"css": json.dumps(later, ensure_ascii=False)}
     digest = hashlib.sha256(code.encode()).hexdigest()[:16]
     site_path = f"{LATER_FOLDER}/{digest}.js"
     path = outdir / site_path
@@ -254,8 +246,8 @@ def later_script(outdir: Path, later: list[list[str]]) -> str:
     return site_path
 
 
-def later_runs(code: str) -> list[list[str]]:
-    """The runs of rules a later-rules script puts in place (for the tests and the benchmarks)."""
+def later_css(code: str) -> str:
+    """The CSS a later-rules script appends."""
     return json.loads(code[code.rindex("})(") + 3 : code.rindex(");")])
 
 
@@ -301,8 +293,7 @@ def inline_page(page: Path, outdir: Path, stylesheets: Stylesheets) -> bool:
     css = cut.first.replace(ROOT, prefix).replace("</", "<\\/")
     element = f"<style>{css}</style>"
     if cut.later:
-        later = [[rule.replace(ROOT, prefix) for rule in run] for run in cut.later]
-        src = html.escape(prefix + later_script(outdir, later))
+        src = html.escape(prefix + later_script(outdir, cut.later.replace(ROOT, prefix)))
         element = f'<style {LATER_MARK}>{css}</style><script defer src="{src}"></script>'
         if cut.fonts:
             fonts = cut.fonts.replace(ROOT, prefix).replace("</", "<\\/")
@@ -333,7 +324,7 @@ def inline_site_css(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    stylesheets = Stylesheets(outdir)
+    stylesheets = Stylesheets(outdir, app.config.portfolio_later_css)
     pages = built_pages(outdir)
     for page in pages:
         inline_page(page, outdir, stylesheets)
@@ -341,5 +332,6 @@ def inline_site_css(app: Sphinx, exception: BaseException | None) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    options.add(app, "portfolio_later_css")
     app.connect("build-finished", inline_site_css, priority=PRIORITY)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

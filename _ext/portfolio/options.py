@@ -100,6 +100,12 @@ OPTIONS: dict[str, Option] = {
         (dict,),
         'script file name: the classes (or "<element>"s) it works on (loaded only where one occurs)',
     ),
+    "portfolio_later_css": Option(
+        True,
+        "html",
+        (bool,),
+        "hold back for a script the CSS the first paint does not need (False: every rule in the page)",
+    ),
     "portfolio_squeeze_whitespace": Option(
         True, "html", (bool,), "drop the indentation between tags from the built pages (False: keep it)"
     ),

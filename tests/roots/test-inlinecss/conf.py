@@ -9,7 +9,8 @@ myst_enable_extensions = ["attrs_inline"]
 def only_deferred_scripts(app, pagename, templatename, context, doctree):
     # A page like the real site's, whose scripts all wait for the first paint (portfolio.paintfirst).
     if pagename == "deferred":
-        context["script_files"] = [script for script in context["script_files"] if "defer" in script.attributes]
+        scripts = context["script_files"]
+        context["script_files"] = [script for script in scripts if "defer" in script.attributes]
 
 
 def setup(app):
