@@ -87,7 +87,9 @@ def page_weight(site: Path, page: str) -> PageWeight:
     resources = _Resources()
     resources.feed(text)
     for listing in LOADER_LIST.findall(text):
-        resources.others += [item["src"] for item in json.loads(listing) if item.get("src")]
+        # A script loaded only on a visitor's request ("when": a search's highlight) is not counted.
+        items = json.loads(listing)
+        resources.others += [item["src"] for item in items if item.get("src") and not item.get("when")]
     for reference in resources.others:
         count(local_file(html_file, reference, site))
     for style in STYLE_ELEMENT.findall(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import open_ready
+from helpers import SCRIPTS_RAN, open_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -168,6 +168,22 @@ def test_the_navbar_search_dialog_leads_to_results(context, site_url: str) -> No
     results = page.locator("#search-results li")
     results.first.wait_for(timeout=10_000)
     assert any("Hallucination" in text for text in results.all_inner_texts())
+    assert problems == []
+
+
+def test_a_search_result_opens_with_the_searched_word_marked(context, site_url: str) -> None:
+    """The search highlighter is fetched only on request (portfolio.paintfirst): a result opened from the
+    search page still marks the word, and the next page marks nothing."""
+    page, problems = open_page(context, f"{site_url}/search.html?q=jiuzhang", DESKTOP)
+    page.locator("#search-results li a").first.click()
+    page.wait_for_load_state("load")
+    page.wait_for_function(SCRIPTS_RAN)
+    marked = page.locator("span.highlighted")
+    marked.first.wait_for(timeout=10_000)
+    assert {text.lower() for text in marked.all_inner_texts()} == {"jiuzhang"}
+    open_ready(page, f"{site_url}/cv.html")
+    assert page.evaluate("typeof SphinxHighlight") == "undefined"
+    assert page.locator("span.highlighted").count() == 0
     assert problems == []
 
 

@@ -53,6 +53,9 @@ def test_the_later_rules_are_appended_in_order_with_the_first_ones_that_compete_
         (".c::before{color:red}.d{color:blue}", False),  # another box
         (".c{margin-left:0}.d{margin-inline-start:1px}", True),  # a logical property and its physical one
         (".c{inset:0}.d{top:1px}", True),  # a shorthand and its longhand
+        (".c{color:red}.d{color:blue!important}", False),  # an important one wins in either order
+        (".c{color:red!important}.d{color:blue}", False),
+        (".c{color:red!important}.d{color:blue!important}", True),
     ],
 )
 def test_a_first_rule_is_repeated_only_where_it_may_set_a_value_a_later_one_set(
@@ -65,10 +68,19 @@ def test_a_first_rule_is_repeated_only_where_it_may_set_a_value_a_later_one_set(
     assert cut.later == ([css[: css.index("}") + 1], first_rule] if copied else [css[: css.index("}") + 1]])
 
 
-def test_a_repeated_first_rule_takes_along_the_first_rules_after_it_that_compete_with_it() -> None:
+def test_a_first_rule_is_repeated_with_only_the_declarations_that_compete() -> None:
     css = ".s{margin:0}.b{margin:1px;color:red}.b{color:green}.b{padding:0}"
     cut = cut_of(css, MARKUP, {"s"})
-    assert cut.later == [".s{margin:0}", ".b{margin:1px;color:red}", ".b{color:green}"]
+    assert cut.first == [".b{margin:1px;color:red}", ".b{color:green}", ".b{padding:0}"]
+    assert cut.later == [".s{margin:0}", ".b{margin:1px}"]
+
+
+def test_a_repeated_first_rule_takes_along_the_first_rules_after_it_that_compete_with_it() -> None:
+    # .e competes with the copy of .d (an element carries both) but not with .c (none carries both).
+    css = ".c{color:red}.d{color:blue;margin:0}.e{color:green}.e{margin:1px}"
+    cut = cut_of(css, '<p class="c d"></p><p class="d e"></p>', unmatched_preludes={".c"})
+    assert cut.first == [".d{color:blue;margin:0}", ".e{color:green}", ".e{margin:1px}"]
+    assert cut.later == [".c{color:red}", ".d{color:blue}", ".e{color:green}"]
 
 
 def test_later_rules_in_blocks_are_appended_in_one_copy_of_their_block() -> None:
@@ -85,6 +97,14 @@ def test_custom_properties_only_later_rules_use_stay_first_on_the_root_and_come_
     assert cut.first == [":root{--a:1px;--s:2px;--s2:var(--s3);--s3:0}", ".a{margin:var(--a)}"]
     assert cut.later[0] == ".b{--t:3px}"
     assert ".s{margin:var(--s)}" in cut.later
+
+
+def test_a_later_rule_on_the_root_stays_first_so_that_no_palette_is_copied_after_it() -> None:
+    css = "html:not([data-theme]){--c:red}html[data-theme=light]{--c:blue}.a{color:var(--c)}.s{color:green}"
+    markup = '<html data-theme="light"><p class="a"></p></html>'
+    cut = cut_of(css, markup, {"s"}, unmatched_preludes={"html:not([data-theme])"})
+    assert cut.first == cut.whole[:-1]
+    assert cut.later == [".s{color:green}"]
 
 
 def test_a_css_with_layers_is_not_split() -> None:

@@ -33,7 +33,7 @@ def test_a_page_counts_its_assets_the_fonts_its_css_declares_and_nothing_remote(
     assert weight.total == sum(weight.files.values())
 
 
-def test_a_page_counts_the_fonts_of_its_own_css_and_the_scripts_added_after_its_first_paint(
+def test_a_page_counts_its_css_fonts_and_the_scripts_its_loader_adds_unasked(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "_static").mkdir()
@@ -42,8 +42,10 @@ def test_a_page_counts_the_fonts_of_its_own_css_and_the_scripts_added_after_its_
     html = (
         '<html><head><style>@font-face{font-family:I;src:url("_static/icons.woff2")}</style></head><body>'
         '<script data-portfolio-paint-first>(function () {\n  var scripts = [{"src": "_static/late.js?v=1", '
-        '"attributes": {}}, {"code": "y();", "attributes": {}}], started = false;})();</script></body></html>'
+        '"attributes": {}}, {"code": "y();", "attributes": {}}, '
+        '{"src": "_static/asked.js", "when": "search-terms"}], started = false;})();</script></body></html>'
     )
+    (tmp_path / "_static" / "asked.js").write_text("z();" * 40, encoding="utf-8")
     (tmp_path / "index.html").write_text(html, encoding="utf-8")
     assert set(page_weight(tmp_path, "index.html").files) == {
         "index.html",

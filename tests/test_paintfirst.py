@@ -1,7 +1,7 @@
 """portfolio.paintfirst: a page's deferred scripts are added back after its first paint, in document
 order with their attributes (inline ones too), and ``<html data-scripts="loaded">`` says when they ran;
-a page with a script that waits for ``DOMContentLoaded`` keeps its scripts; through a real build of a
-test project and in Chromium."""
+a page with a script that waits for ``DOMContentLoaded`` keeps its scripts; Sphinx's search highlighter
+is added only when a search left words to mark; through a real build of a test project and in Chromium."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import SCRIPTS_RAN, build_root, build_site, serving
 
-from portfolio.paintfirst import waits_for_an_event
+from portfolio.paintfirst import listed_scripts, waits_for_an_event
 
 ROOT = Path(__file__).parent / "roots" / "test-paintfirst"
 
@@ -76,3 +76,40 @@ def test_a_second_build_adds_no_second_loader(built: Path, tmp_path: Path) -> No
     assert again.returncode == 0, again.stderr
     assert again.stderr == ""
     assert (outdir / "index.html").read_bytes() == first == (built / "index.html").read_bytes()
+
+
+def test_the_search_highlighter_is_listed_as_a_script_loaded_on_request(built: Path) -> None:
+    listed = {
+        item["src"].split("?")[0].rsplit("/", 1)[-1]: item.get("when")
+        for item in listed_scripts((built / "index.html").read_text(encoding="utf-8"))
+        if "src" in item
+    }
+    assert listed["sphinx_highlight.js"] == "search-terms"
+    assert listed["doctools.js"] is None
+
+
+def test_the_search_highlighter_loads_only_when_a_search_left_words_to_mark(built: Path, browser) -> None:
+    with serving(built) as base:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+
+        def visit(url: str) -> tuple[bool, list[str]]:
+            requested.clear()
+            page.goto(url, wait_until="load")
+            page.wait_for_function(SCRIPTS_RAN)
+            page.wait_for_load_state("networkidle")
+            marked = page.locator("span.highlighted").all_text_contents()
+            return any("sphinx_highlight.js" in url for url in requested), marked
+
+        assert visit(f"{base}/index.html") == (False, [])
+        assert page.evaluate("window.order") == ["first", "second:mint", "inline"]
+        assert visit(f"{base}/index.html?highlight=page") == (True, ["page"])
+        page.evaluate("localStorage.setItem('sphinx_highlight_terms', 'home')")
+        assert visit(f"{base}/index.html") == (True, ["Home"])
+        assert page.evaluate("localStorage.getItem('sphinx_highlight_terms')") is None
+        assert visit(f"{base}/index.html") == (False, [])
+        page.close()
+    assert errors == []

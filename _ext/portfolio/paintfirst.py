@@ -12,8 +12,12 @@ are taken out, in document order, and one small inline script at the end of ``<b
 after the first frame has been drawn (``requestAnimationFrame`` then a task; at the latest after
 :data:`FALLBACK_MS`, for a tab opened in the background, which draws no frame): as non-``async`` scripts,
 which the browser runs in the order they were added, each with its own attributes; the inline ones as
-``data:`` URLs so that they keep their place in that order. When the last one has run, ``<html>`` gets
-``data-scripts="loaded"``.
+``data:`` URLs so that they keep their place in that order. When the last one has run (or none was to
+run), ``<html>`` gets ``data-scripts="loaded"``.
+
+A script that only acts on a visitor's request is added only then: Sphinx's ``sphinx_highlight.js``
+(2 KB compressed) marks the words of a search, which the search page leaves in ``localStorage`` or a link
+gives as ``?highlight=``; without them it does nothing (:data:`ON_REQUEST`).
 
 A script added after the page was parsed misses ``DOMContentLoaded``: one that waits for it (or for
 ``load``) without checking ``document.readyState`` first would never start. A page that loads such a
@@ -41,19 +45,29 @@ MARKER = "data-portfolio-paint-first"
 BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 WAITS_FOR_EVENT = re.compile(r"""DOMContentLoaded|addEventListener\(\s*["']load["']|\bonload\b""")
 KEEP_AS_THEY_ARE = frozenset({"search.html"})
+#: The scripts (by file name) that do something only when a condition of the loader holds, and its name.
+ON_REQUEST = {"sphinx_highlight.js": "search-terms"}
 LOADER = """(function () {
   var scripts = %(scripts)s, started = false;
+  var requested = {
+    "search-terms": function () {
+      if (/[?&]highlight=/.test(location.search)) return true;
+      try { return !!localStorage.getItem("sphinx_highlight_terms"); } catch (error) { return false; }
+    }
+  };
   function start() {
     if (started) return;
     started = true;
-    scripts.forEach(function (item) {
+    scripts = scripts.filter(function (item) { return !item.when || requested[item.when](); });
+    if (!scripts.length) document.documentElement.dataset.scripts = "loaded";
+    scripts.forEach(function (item, index) {
       var script = document.createElement("script");
       Object.keys(item.attributes || {}).forEach(function (name) {
         script.setAttribute(name, item.attributes[name]);
       });
       script.src = item.src || "data:text/javascript;charset=utf-8," + encodeURIComponent(item.code);
       script.async = false;
-      if (item.last) script.addEventListener("load", function () {
+      if (index === scripts.length - 1) script.addEventListener("load", function () {
         document.documentElement.dataset.scripts = "loaded";
       });
       document.body.appendChild(script);
@@ -98,6 +112,8 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
         item: dict = {"src": src} if src is not None else {"code": code}
         if kept:
             item["attributes"] = kept
+        if src is not None and (condition := ON_REQUEST.get(src.split("?")[0].rsplit("/", 1)[-1])):
+            item["when"] = condition
         found.append((match, item))
     return found
 
@@ -130,7 +146,6 @@ def paint_first(page: Path, outdir: Path) -> bool:
     body_end = BODY_END.search(text)
     if not scripts or body_end is None:
         return False
-    scripts[-1][1]["last"] = True
     listing = json.dumps([item for _, item in scripts], ensure_ascii=False, separators=(",", ":"))
     listing = listing.replace("</", "<\\/")
     loader = f"<script {MARKER}>{LOADER % {'scripts': listing, 'fallback': FALLBACK_MS}}</script>\n"
