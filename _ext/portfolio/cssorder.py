@@ -142,13 +142,13 @@ class Conflicts:
 def only_families(rule: Rule, text: str, kept: set[str]) -> str:
     """``rule`` as written in ``text`` with only the declarations of the ``kept`` families: a copy needs
     no other (and so takes along no first rule that competes with only those)."""
+    # ``text`` may lack some of the rule's declarations (custom properties the page does not use).
     written = ";" + text[text.index("{") + 1 : -1] + ";"
     declarations = [
         declaration.text
         for declaration in rule.declarations or ()
         if f";{declaration.text};" in written
-        and competing_name(declaration.text.split(":")[0].strip(), declaration.text.endswith("!important"))
-        in kept
+        and competing_name(*next(iter(declared(declaration.text)))) in kept
     ]
     return f"{rule.prelude}{{{';'.join(declarations)}}}"
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .builtpages import SCRIPT_TAG, SCRIPT_TYPES, built_pages, file_text, site_path_of, tag_attributes
+from .pagescripts import script_name
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -112,7 +113,7 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
         item: dict = {"src": src} if src is not None else {"code": code}
         if kept:
             item["attributes"] = kept
-        if src is not None and (condition := ON_REQUEST.get(src.split("?")[0].rsplit("/", 1)[-1])):
+        if src is not None and (condition := ON_REQUEST.get(script_name(src))):
             item["when"] = condition
         found.append((match, item))
     return found
