@@ -43,7 +43,12 @@ def open_page(context, url: str, viewport: dict[str, int]):
         "console", lambda message: message.type == "error" and problems.append(f"console: {message.text}")
     )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    # A request cut off by leaving the page (ERR_ABORTED: the scripts a first action starts, when that
+    # action is a click on a link) is no fault of the page.
+    page.on(
+        "requestfailed",
+        lambda request: request.failure != "net::ERR_ABORTED" and problems.append(f"failed: {request.url}"),
+    )
     page.on(
         "response",
         lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"),
@@ -103,6 +108,38 @@ def test_theme_switcher_switches_and_persists(context, site_url: str) -> None:
     open_ready(page, f"{site_url}/cv.html")
     assert html.get_attribute("data-theme") == "dark", "the choice should persist across pages"
     assert problems == []
+
+
+def test_bootstrap_waits_for_the_first_action_and_the_navbar_tooltips_still_show(
+    context, site_url: str
+) -> None:
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    page, problems = open_page(context, f"{site_url}/publications/index.html", DESKTOP)
+    page.wait_for_load_state("networkidle")
+    assert not any("/bootstrap.js" in url for url in requested)
+    assert page.evaluate("typeof window.bootstrap") == "undefined"
+    icon = page.locator('.bd-header [data-bs-toggle="tooltip"][title]').first
+    title = icon.get_attribute("title")
+    icon.hover()
+    tooltip = page.locator(".tooltip.show[role=tooltip]")
+    tooltip.wait_for(state="visible")
+    assert tooltip.inner_text() == title
+    assert any("/bootstrap.js" in url for url in requested)
+    assert problems == []
+
+
+def test_the_theme_uses_bootstrap_as_it_starts_only_for_the_sidebar_collapse_button(site) -> None:
+    """portfolio.paintfirst adds Bootstrap on a visitor's first action, after the theme's own script,
+    except on a page with that button: a theme upgrade that uses it elsewhere at start must fail here."""
+    uses = []
+    for script in (site.outdir / "_static").rglob("*.js"):
+        if script.name != "bootstrap.js" and "paint-first" not in script.parts:
+            code = script.read_text(encoding="utf-8")
+            uses += [(script.name, code[: use.start()]) for use in re.finditer(r"\bbootstrap\.", code)]
+    assert [name for name, _ in uses] == ["pydata-sphinx-theme.js"]
+    before = uses[0][1]
+    assert before.rfind('getElementById("pst-collapse-sidebar-button")') > len(before) - 200
 
 
 @pytest.mark.parametrize(("scheme", "stored"), [("dark", None), ("light", None), ("light", "dark")])

@@ -35,7 +35,7 @@ from . import options
 from .builtpages import SCRIPT_TAG, built_pages, file_text, site_path_of, tag_attributes, words_of
 from .cssrules import NESTING_AT_RULES, requirement, top_level_selectors
 from .inlinecss import LATER_FOLDER, LATER_SRC, LINK_TAG, later_css
-from .paintfirst import inline_code, listed_scripts
+from .paintfirst import inline_code, listed_scripts, loader_src
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -203,7 +203,7 @@ def page_scripts(text: str, page_folder: str, outdir: Path) -> str | None:
     """The code of every script ``page`` runs, or None when one is not on this site."""
     code = inline_code(text)
     sources = [tag_attributes(f"<script{match.group(1)}>").get("src") for match in SCRIPT_TAG.finditer(text)]
-    sources += [item.get("src") for item in listed_scripts(text)]
+    sources += [item.get("src") for item in listed_scripts(text)] + [loader_src(text)]
     for src in sources:
         if src is None or LATER_SRC.search(src):
             continue

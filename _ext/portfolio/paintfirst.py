@@ -8,16 +8,26 @@ scripts do is needed to draw the page: the theme's dropdowns, tooltips, search s
 tracking, copy buttons, the list's filter and previews all wait for a visitor.
 
 So after the build, a page's deferred scripts (``<script defer src>`` and the inline ones made modules)
-are taken out, in document order, and one small inline script at the end of ``<body>`` adds them back
-after the first frame has been drawn (``requestAnimationFrame`` then a task; at the latest after
-:data:`FALLBACK_MS`, for a tab opened in the background, which draws no frame): as non-``async`` scripts,
-which the browser runs in the order they were added, each with its own attributes; the inline ones as
-``data:`` URLs so that they keep their place in that order. When the last one has run (or none was to
-run), ``<html>`` gets ``data-scripts="loaded"``.
+are taken out, in document order, and listed in a ``<script type="application/json">`` at the end of
+``<body>``; after the first frame has been drawn (``requestAnimationFrame`` then a task; at the latest
+after :data:`FALLBACK_MS`, for a tab opened in the background, which draws no frame), a small inline
+script adds a loader (``paintfirst.js``, one file for the whole site, named by its content so that a
+browser keeps it; fetched before the first paint, Lighthouse's model would count it against the largest
+one), which adds them back: as non-``async`` scripts, which the browser runs in the order they were added,
+each with its own attributes; the inline ones as ``data:`` URLs so that they keep their place in that
+order. When the last one has run (or none was to run), ``<html>`` gets ``data-scripts="loaded"``.
 
 A script that only acts on a visitor's request is added only then: Sphinx's ``sphinx_highlight.js``
 (2 KB compressed) marks the words of a search, which the search page leaves in ``localStorage`` or a link
 gives as ``?highlight=``; without them it does nothing (:data:`ON_REQUEST`).
+
+A script that only answers a visitor waits for the visitor's first action (:data:`ON_INTERACTION`,
+:data:`INTERACTIONS`): Bootstrap, 23 KB compressed, whose parsing was the longest task of a throttled
+phone's start-up, only opens the theme's dropdowns and shows its tooltips. It is added after the others,
+so a page where a script needs it as it starts keeps it in its place (the theme's sidebar-collapse
+button). Until it has run, a click on a control it drives, or a key of a dropdown, is held and given
+again once it ran, and a tooltip's control under the pointer or focused is told so; then ``<html>`` gets
+``data-scripts-on-interaction="loaded"``.
 
 A script added after the page was parsed misses ``DOMContentLoaded``: one that waits for it (or for
 ``load``) without checking ``document.readyState`` first would never start. A page that loads such a
@@ -27,8 +37,10 @@ script file, a script that is not deferred, or the search page (whose scripts co
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,35 +60,29 @@ WAITS_FOR_EVENT = re.compile(r"""DOMContentLoaded|addEventListener\(\s*["']load[
 KEEP_AS_THEY_ARE = frozenset({"search.html"})
 #: The scripts (by file name) that do something only when a condition of the loader holds, and its name.
 ON_REQUEST = {"sphinx_highlight.js": "search-terms"}
-LOADER = """(function () {
-  var scripts = %(scripts)s, started = false;
-  var requested = {
-    "search-terms": function () {
-      if (/[?&]highlight=/.test(location.search)) return true;
-      try { return !!localStorage.getItem("sphinx_highlight_terms"); } catch (error) { return false; }
-    }
-  };
-  function start() {
-    if (started) return;
-    started = true;
-    scripts = scripts.filter(function (item) { return !item.when || requested[item.when](); });
-    if (!scripts.length) document.documentElement.dataset.scripts = "loaded";
-    scripts.forEach(function (item, index) {
-      var script = document.createElement("script");
-      Object.keys(item.attributes || {}).forEach(function (name) {
-        script.setAttribute(name, item.attributes[name]);
-      });
-      script.src = item.src || "data:text/javascript;charset=utf-8," + encodeURIComponent(item.code);
-      script.async = false;
-      if (index === scripts.length - 1) script.addEventListener("load", function () {
-        document.documentElement.dataset.scripts = "loaded";
-      });
-      document.body.appendChild(script);
-    });
-  }
-  requestAnimationFrame(function () { setTimeout(start, 0); });
-  setTimeout(start, %(fallback)d);
-})();"""
+#: The scripts (by file name) added only once a visitor does something, unless the page has markup that a
+#: script needs them for as it starts: Bootstrap (23 KB compressed, 50-60 ms of a throttled phone's main
+#: thread) opens the theme's dropdowns and shows its tooltips, and pydata-sphinx-theme.js makes the
+#: tooltip of the sidebar-collapse button with it as it starts.
+ON_INTERACTION = {"bootstrap.js": re.compile(r"""\bid=["']?pst-collapse-sidebar-button\b""")}
+#: What a visitor does first: any of these adds the scripts :data:`ON_INTERACTION` names.
+INTERACTIONS = ["pointerdown", "pointermove", "touchstart", "keydown", "focusin", "wheel", "scroll"]
+#: The controls whose click (and the keys of Bootstrap's dropdowns) is held until those scripts ran, then
+#: given again; the controls that show a tooltip on hover or focus, told again of the pointer or focus
+#: they have.
+HELD_CONTROLS = '[data-bs-toggle]:not([data-bs-toggle="tooltip"]):not([data-bs-toggle="popover"])'
+HELD_KEYS = ["ArrowDown", "ArrowUp", "Escape"]
+ENTERED_CONTROLS = "[data-bs-toggle]"
+LOADER = Path(__file__).with_suffix(".js")
+LOADER_FOLDER = "_static/paint-first"
+#: Adds the loader (its address is the marker's value) after the first frame. Not ``<script defer src>``:
+#: Lighthouse's model would count the preload scanner's early fetch of it as a cost of the largest paint.
+ADD_THE_LOADER = (
+    "(function () { var added = false, src = document.currentScript.getAttribute(%(marker)r);"
+    " function add() { if (added) return; added = true; var script = document.createElement('script');"
+    " script.src = src; document.body.appendChild(script); }"
+    " requestAnimationFrame(function () { setTimeout(add, 0); }); setTimeout(add, %(fallback)d); })();"
+)
 
 
 def waits_for_an_event(code: str) -> bool:
@@ -92,10 +98,10 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
         attributes = tag_attributes(f"<script{match.group(1)}>")
         kind = (attributes.get("type") or "").lower()
         src = attributes.get("src")
-        if kind and kind not in SCRIPT_TYPES:
-            continue  # data: JSON-LD, templates
         if MARKER in attributes:
             return None  # done by an earlier build
+        if kind and kind not in SCRIPT_TYPES:
+            continue  # data: JSON-LD, templates
         if src is None and kind != "module":
             continue  # an inline classic script runs where it is (the theme's colour mode)
         if src is None:
@@ -113,19 +119,33 @@ def deferred_scripts(text: str, page_folder: str, outdir: Path) -> list[tuple[re
         item: dict = {"src": src} if src is not None else {"code": code}
         if kept:
             item["attributes"] = kept
-        if src is not None and (condition := ON_REQUEST.get(script_name(src))):
+        name = script_name(src) if src is not None else ""
+        if condition := ON_REQUEST.get(name):
             item["when"] = condition
+        elif name in ON_INTERACTION and not ON_INTERACTION[name].search(text):
+            item["when"] = "interaction"
         found.append((match, item))
     return found
-
-
-LISTING = re.compile(rf"<script {MARKER}(?:=\"\")?>.*?var scripts = (\[.*?\]), started", re.DOTALL)
 
 
 def listed_scripts(text: str) -> list[dict]:
     """The scripts a page's loader adds (``src`` or ``code``, ``attributes``), in order: what a built page
     runs after its first paint (for the tests and the benchmarks)."""
-    return [item for listing in LISTING.findall(text) for item in json.loads(listing)]
+    items = []
+    for match in SCRIPT_TAG.finditer(text):
+        attributes = tag_attributes(f"<script{match.group(1)}>")
+        if MARKER in attributes and attributes.get("type") == "application/json":
+            items += json.loads(match.group(2))
+    return items
+
+
+def loader_src(text: str) -> str | None:
+    """The address of the loader a page adds after its first frame."""
+    for match in SCRIPT_TAG.finditer(text):
+        attributes = tag_attributes(f"<script{match.group(1)}>")
+        if attributes.get(MARKER) and "type" not in attributes:
+            return attributes[MARKER]
+    return None
 
 
 def inline_code(text: str) -> list[str]:
@@ -140,6 +160,38 @@ def inline_code(text: str) -> list[str]:
     return code
 
 
+@cache
+def loader_code() -> str:
+    settings = {
+        "interactions": json.dumps(INTERACTIONS),
+        "held_keys": json.dumps(HELD_KEYS),
+        "held": json.dumps(HELD_CONTROLS),
+        "entered": json.dumps(ENTERED_CONTROLS),
+    }
+    lines = LOADER.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.lstrip().startswith("//")) % settings
+
+
+def loader_script(outdir: Path) -> str:
+    """The loader's path under the output folder, written once per content (so a browser may keep it)."""
+    code = loader_code()
+    site_path = f"{LOADER_FOLDER}/{hashlib.sha256(code.encode()).hexdigest()[:16]}.js"
+    path = outdir / site_path
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code, encoding="utf-8")
+    return site_path
+
+
+def static_prefix(items: list[dict], page: Path, outdir: Path) -> str:
+    """How the page's own scripts address the output folder: ``../`` for each folder down, or the
+    absolute path a page served at any address uses (the 404 page)."""
+    for item in items:
+        if "_static/" in item.get("src", ""):
+            return item["src"][: item["src"].index("_static/")]
+    return "../" * (len(page.relative_to(outdir).parts) - 1)
+
+
 def paint_first(page: Path, outdir: Path) -> bool:
     text = page.read_text(encoding="utf-8")
     page_folder = page.parent.relative_to(outdir).as_posix()
@@ -149,7 +201,12 @@ def paint_first(page: Path, outdir: Path) -> bool:
         return False
     listing = json.dumps([item for _, item in scripts], ensure_ascii=False, separators=(",", ":"))
     listing = listing.replace("</", "<\\/")
-    loader = f"<script {MARKER}>{LOADER % {'scripts': listing, 'fallback': FALLBACK_MS}}</script>\n"
+    prefix = static_prefix([item for _, item in scripts], page, outdir)
+    loader = (
+        f'<script type="application/json" {MARKER}>{listing}</script>'
+        f'<script {MARKER}="{prefix}{loader_script(outdir)}">'
+        f"{ADD_THE_LOADER % {'marker': MARKER, 'fallback': FALLBACK_MS}}</script>\n"
+    )
     pieces, position = [], 0
     for match, _ in scripts:
         pieces.append(text[position : match.start()])

@@ -7,6 +7,8 @@ html_js_files = ["first.js", ("second.js", {"data-flavour": "mint"})]
 def add_page_scripts(app, pagename, templatename, context, doctree):
     if pagename == "waits":
         app.add_js_file("waits.js")
+    if pagename in ("index", "collapse"):
+        app.add_js_file("bootstrap.js")
 
 
 def setup(app):
