@@ -86,9 +86,9 @@ def test_the_site_tokens_come_from_pages_and_scripts_but_not_the_search_index(tm
     )
     # An earlier build's page, made paint first: its inline script is in the loader's listing.
     (tmp_path / "later.html").write_text(
-        "<html><body><script data-portfolio-paint-first>(function () {\n"
-        '  var scripts = [{"code":"el.classList.add(\'set-by-a-listed-script\')"}], started = false;'
-        "\n  requestAnimationFrame(function () { setTimeout(start, 0); });\n})();</script></body></html>",
+        '<html><body><script type="application/json" data-portfolio-paint-first>'
+        '[{"code":"el.classList.add(\'set-by-a-listed-script\')"}]</script>'
+        '<script data-portfolio-paint-first="_static/paint-first/0.js">add()</script></body></html>',
         encoding="utf-8",
     )
     (tmp_path / "_static" / "app.js").write_text("el.classList.add('is-open')", encoding="utf-8")
