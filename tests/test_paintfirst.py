@@ -85,23 +85,33 @@ def test_a_second_build_adds_no_second_loader(built: Path, tmp_path: Path) -> No
     assert (outdir / "index.html").read_bytes() == first == (built / "index.html").read_bytes()
 
 
-def test_the_search_highlighter_is_listed_as_a_script_loaded_on_request(built: Path) -> None:
-    listed = {
+def listed_when(built: Path, page: str) -> dict[str, str | None]:
+    return {
         item["src"].split("?")[0].rsplit("/", 1)[-1]: item.get("when")
-        for item in listed_scripts((built / "index.html").read_text(encoding="utf-8"))
+        for item in listed_scripts((built / page).read_text(encoding="utf-8"))
         if "src" in item
     }
+
+
+def watched_page(browser):
+    """A new page, with the errors it raises and the addresses it requests."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    return page, errors, requested
+
+
+def test_the_search_highlighter_is_listed_as_a_script_loaded_on_request(built: Path) -> None:
+    listed = listed_when(built, "index.html")
     assert listed["sphinx_highlight.js"] == "search-terms"
     assert listed["doctools.js"] is None
 
 
 def test_the_search_highlighter_loads_only_when_a_search_left_words_to_mark(built: Path, browser) -> None:
     with serving(built) as base:
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
+        page, errors, requested = watched_page(browser)
 
         def visit(url: str) -> tuple[bool, list[str]]:
             requested.clear()
@@ -120,14 +130,6 @@ def test_the_search_highlighter_loads_only_when_a_search_left_words_to_mark(buil
         assert visit(f"{base}/index.html") == (False, [])
         page.close()
     assert errors == []
-
-
-def listed_when(built: Path, page: str) -> dict[str, str | None]:
-    return {
-        item["src"].split("?")[0].rsplit("/", 1)[-1]: item.get("when")
-        for item in listed_scripts((built / page).read_text(encoding="utf-8"))
-        if "src" in item
-    }
 
 
 def test_bootstrap_waits_for_a_visitor_unless_the_page_needs_it_as_it_starts(built: Path) -> None:
@@ -156,11 +158,7 @@ def opened(page, url: str) -> None:
 
 def test_a_script_for_interaction_runs_last_and_only_once_a_visitor_acts(built: Path, browser) -> None:
     with serving(built) as base:
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
+        page, errors, requested = watched_page(browser)
         opened(page, f"{base}/index.html")
         assert page.evaluate("window.order") == ["first", "second:mint", "inline"]
         assert not any("bootstrap.js" in url for url in requested)

@@ -11,6 +11,7 @@ cost a second per build, and what is read here may be a little more than a parse
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import posixpath
 import re
@@ -35,6 +36,17 @@ CLOSED_DIALOG = re.compile(r"<dialog\b(?![^>]*\sopen\b)[^>]*>.*?</dialog\s*>", r
 def built_pages(outdir: Path) -> list[Path]:
     """The site's pages: every HTML file but those in ``_static`` (the theme's template macros)."""
     return [page for page in sorted(outdir.rglob("*.html")) if page.relative_to(outdir).parts[0] != "_static"]
+
+
+def write_once_per_content(outdir: Path, folder: str, code: str) -> str:
+    """The path (under the output folder) of a script file named by its content's digest, so that a
+    browser may keep it and pages that share it share one file; written the first time it is asked for."""
+    site_path = f"{folder}/{hashlib.sha256(code.encode()).hexdigest()[:16]}.js"
+    path = outdir / site_path
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code, encoding="utf-8")
+    return site_path
 
 
 def tag_attributes(tag: str) -> dict[str, str | None]:

@@ -63,6 +63,7 @@ from .builtpages import (
     site_path_of,
     tag_attributes,
     words_of,
+    write_once_per_content,
 )
 from .cssmatch import PageMatcher, style_rules
 from .cssorder import Conflicts, split
@@ -236,14 +237,9 @@ def page_script_words(text: str, page_folder: str, outdir: Path) -> tuple[set[st
 def later_script(outdir: Path, later: str) -> str:
     """The path (under the output folder) of the script that appends the ``later`` CSS, written once per
     content."""
-    code = LATER_SCRIPT % {"css": json.dumps(later, ensure_ascii=False)}
-    digest = hashlib.sha256(code.encode()).hexdigest()[:16]
-    site_path = f"{LATER_FOLDER}/{digest}.js"
-    path = outdir / site_path
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(code, encoding="utf-8")
-    return site_path
+    return write_once_per_content(
+        outdir, LATER_FOLDER, LATER_SCRIPT % {"css": json.dumps(later, ensure_ascii=False)}
+    )
 
 
 def later_css(code: str) -> str:

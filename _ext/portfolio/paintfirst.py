@@ -37,14 +37,21 @@ script file, a script that is not deferred, or the search page (whose scripts co
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .builtpages import SCRIPT_TAG, SCRIPT_TYPES, built_pages, file_text, site_path_of, tag_attributes
+from .builtpages import (
+    SCRIPT_TAG,
+    SCRIPT_TYPES,
+    built_pages,
+    file_text,
+    site_path_of,
+    tag_attributes,
+    write_once_per_content,
+)
 from .pagescripts import script_name
 
 if TYPE_CHECKING:
@@ -174,13 +181,7 @@ def loader_code() -> str:
 
 def loader_script(outdir: Path) -> str:
     """The loader's path under the output folder, written once per content (so a browser may keep it)."""
-    code = loader_code()
-    site_path = f"{LOADER_FOLDER}/{hashlib.sha256(code.encode()).hexdigest()[:16]}.js"
-    path = outdir / site_path
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(code, encoding="utf-8")
-    return site_path
+    return write_once_per_content(outdir, LOADER_FOLDER, loader_code())
 
 
 def static_prefix(items: list[dict], page: Path, outdir: Path) -> str:
