@@ -1,10 +1,14 @@
 """What each page of the built site costs a visitor: its compressed size with everything it loads.
 
-    make html && .venv/bin/python benchmarks/page_weight.py [--site _build/html]
+    make html && .venv/bin/python benchmarks/page_weight.py [--site _build/html] [--browser]
 
 A page loads its stylesheets, scripts (those portfolio.paintfirst adds after the first paint too), images
 and favicon, and the web fonts its stylesheets (linked, or in the page) declare; the scripts the loader adds
 on a visitor's first action (Bootstrap) are counted apart, and the budget holds with them.
+This count reads the files and is an upper bound: it includes every web font the CSS declares, though a
+browser fetches a font face only when some text is set in it. ``--browser`` also counts what Chromium
+really fetches for the top-level pages and a paper page (served from a local server, each with an empty
+cache; loaded, its scripts run, then the pointer moves, and again after that first action).
 Text is counted gzip-compressed (level 6, as the Lighthouse benchmark's server and Read the Docs send it),
 binary files as they are. The budget in pyproject.toml ([tool.portfolio.page-weight]) is checked against
 these numbers by tests/test_page_weight.py; this script prints them for every page, largest first.
@@ -13,13 +17,17 @@ these numbers by tests/test_page_weight.py; this script prints them for every pa
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import re
+import threading
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -124,6 +132,83 @@ def page_weight(site: Path, page: str) -> PageWeight:
     return weight
 
 
+#: The pages ``--browser`` loads: the top-level pages and a paper page.
+BROWSER_PAGES = (
+    "index.html",
+    "research/index.html",
+    "publications/index.html",
+    "publications/zhou2024jiuzhang3.html",
+    "projects/index.html",
+    "news.html",
+    "cv.html",
+    "posts.html",
+)
+#: True once portfolio.paintfirst's scripts have run (a page it left alone ran them before ``load``), and
+#: once those it adds on a first action have (a page may have none).
+SCRIPTS_RAN = (
+    "() => !document.querySelector('script[data-portfolio-paint-first]')"
+    " || document.documentElement.dataset.scripts === 'loaded'"
+)
+ACTION_SCRIPTS_RAN = (
+    "() => !document.querySelector('script[data-portfolio-paint-first]')"
+    " || !document.querySelector('script[data-portfolio-paint-first][type=\"application/json\"]')"
+    ".textContent.includes('\"interaction\"')"
+    " || document.documentElement.dataset.scriptsOnInteraction === 'loaded'"
+)
+
+
+def fetched_weights(
+    site: Path, pages: Iterable[str], chromium: str = "/usr/bin/chromium"
+) -> list[PageWeight]:
+    """What Chromium fetches from the site for each page, counted as :func:`transferred_bytes` counts files:
+    on load (until its scripts have run and its fonts are loaded), and on a first action (the pointer
+    moves over the page) apart. A request for a file outside the site, or for none, is not counted."""
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    weights = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, args=["--headless", "--no-sandbox"]
+            )
+            for page_path in pages:
+                weight = PageWeight(page_path)
+                context = browser.new_context(viewport={"width": 412, "height": 915})
+                page = context.new_page()
+                fetched: list[str] = []
+                page.on("requestfinished", lambda request, fetched=fetched: fetched.append(request.url))
+                page.goto(base + page_path, wait_until="load")
+                page.wait_for_function(SCRIPTS_RAN)
+                page.evaluate("() => document.fonts.ready.then(() => true)")
+                page.wait_for_load_state("networkidle")
+                on_load = len(fetched)
+                page.mouse.move(200, 300)
+                page.mouse.move(210, 320)
+                page.wait_for_function(ACTION_SCRIPTS_RAN)
+                page.evaluate("() => document.fonts.ready.then(() => true)")
+                page.wait_for_load_state("networkidle")
+                for index, url in enumerate(fetched):
+                    path = local_file(site / "index.html", urlsplit(url).path.removeprefix("/"), site)
+                    if url.startswith(base) and path is not None:
+                        files = weight.files if index < on_load else weight.on_action
+                        files[path.relative_to(site.resolve()).as_posix()] = transferred_bytes(path)
+                weights.append(weight)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return weights
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 def budget() -> dict:
     return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["portfolio"][
         "page-weight"
@@ -134,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, default=REPO / "_build" / "html")
     parser.add_argument("--top", type=int, default=15, help="how many pages to list (largest first)")
+    parser.add_argument("--browser", action="store_true", help="also count what Chromium fetches")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args(argv)
     limits = budget()
     weights = sorted(
@@ -158,6 +245,17 @@ def main(argv: list[str] | None = None) -> int:
     for name, size in sorted(home.on_action.items(), key=lambda item: -item[1]):
         print(f"  {name + ' (on a first action)':60} {size / 1024:7.1f} KB")
     print(f"  {'total after a first action':60} {home.after_action / 1024:7.1f} KB")
+    if args.browser:
+        print("\nwhat Chromium fetches (KB; files counted but not fetched):")
+        print(f"{'page':45} {'on load':>8} {'after a first action':>21}  not fetched")
+        for fetched in fetched_weights(args.site, BROWSER_PAGES, args.chromium):
+            counted = page_weight(args.site, fetched.page)
+            counted_files = counted.files | counted.on_action
+            unfetched = sorted(set(counted_files) - set(fetched.files) - set(fetched.on_action))
+            print(
+                f"{fetched.page:45} {fetched.total / 1024:8.1f} {fetched.after_action / 1024:21.1f}  "
+                + ", ".join(f"{name} ({counted_files[name]} B)" for name in unfetched)
+            )
     return 0
 
 

@@ -7,7 +7,7 @@ import gzip
 from pathlib import Path
 
 import pytest
-from page_weight import budget, page_weight
+from page_weight import BROWSER_PAGES, budget, fetched_weights, page_weight
 
 
 def test_a_page_counts_its_assets_the_fonts_its_css_declares_and_nothing_remote(tmp_path: Path) -> None:
@@ -54,6 +54,58 @@ def test_a_page_counts_its_css_fonts_and_the_scripts_its_loader_adds_unasked(
     assert set(weight.files) == {"index.html", "_static/icons.woff2", "_static/late.js", "_static/loader.js"}
     assert set(weight.on_action) == {"_static/touched.js"}
     assert weight.after_action == weight.total + weight.on_action["_static/touched.js"] > weight.total
+
+
+def test_the_browser_count_holds_what_chromium_fetched_and_not_an_unused_font_face(tmp_path: Path) -> None:
+    from conftest import chromium_executable
+
+    (tmp_path / "fonts").mkdir()
+    # Chromium fetches a face that some text needs whether or not it then decodes.
+    (tmp_path / "fonts" / "used.woff2").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "fonts" / "unused.woff2").write_bytes(bytes(range(256)) * 4)
+    css = (
+        "@font-face{font-family:Used;src:url(fonts/used.woff2)}"
+        "@font-face{font-family:Unused;src:url(fonts/unused.woff2)}"
+        "p{font-family:Used}.nothing{font-family:Unused}"
+    )
+    (tmp_path / "style.css").write_text(css, encoding="utf-8")
+    (tmp_path / "late.js").write_text("window.late = 1;" * 30, encoding="utf-8")
+    (tmp_path / "touched.js").write_text("window.touched = 1;" * 30, encoding="utf-8")
+    html = (
+        '<html><head><link rel="stylesheet" href="style.css"><script defer src="late.js"></script></head>'
+        "<body><p>Text set in the used face.</p><script>addEventListener('pointermove', () => {"
+        "const s = document.createElement('script'); s.src = 'touched.js'; document.head.append(s); },"
+        " {once: true});</script></body></html>"
+    )
+    (tmp_path / "index.html").write_text(html, encoding="utf-8")
+
+    [weight] = fetched_weights(tmp_path, ["index.html"], chromium_executable())
+
+    assert set(weight.files) == {"index.html", "style.css", "late.js", "fonts/used.woff2"}
+    assert set(weight.on_action) == {"touched.js"}
+    assert weight.files["style.css"] == len(gzip.compress(css.encode(), 6, mtime=0))
+    # The count from the files declares both faces: an upper bound.
+    assert "fonts/unused.woff2" in page_weight(tmp_path, "index.html").files
+
+
+@pytest.mark.site
+def test_what_chromium_fetches_for_each_top_level_page_stays_within_the_budget(site) -> None:
+    from conftest import chromium_executable
+
+    assert site.returncode == 0, site.stderr
+    limit = budget()["fetched-kb"] * 1024
+    over, uncounted = {}, {}
+    for fetched in fetched_weights(site.outdir, BROWSER_PAGES, chromium_executable()):
+        assert fetched.on_action, f"{fetched.page}: Bootstrap is fetched on a first action"
+        if fetched.after_action > limit:
+            over[fetched.page] = round(fetched.after_action / 1024, 1)
+        counted = page_weight(site.outdir, fetched.page)
+        # The count from the files is an upper bound of what is fetched.
+        missing = (set(fetched.files) | set(fetched.on_action)) - set(counted.files) - set(counted.on_action)
+        if missing:
+            uncounted[fetched.page] = missing
+    assert over == {}, f"pages over {limit / 1024:.0f} KB fetched: {over}"
+    assert uncounted == {}
 
 
 @pytest.mark.site
