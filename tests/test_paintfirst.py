@@ -68,6 +68,13 @@ def test_the_scripts_run_after_the_first_paint_in_order_with_their_attributes(bu
             " performance.getEntriesByType('resource').find(r => r.name.includes('/paint-first/')).startTime]"
         )
         assert loader_fetched >= framed, (loader_fetched, framed)
+        # Nor before the first contentful paint was shown: Lighthouse counts a request that ended before the
+        # largest paint (here the first contentful one) as its cost.
+        painted, loader_fetched = page.evaluate(
+            "[performance.getEntriesByName('first-contentful-paint')[0].startTime,"
+            " performance.getEntriesByType('resource').find(r => r.name.includes('/paint-first/')).startTime]"
+        )
+        assert loader_fetched > painted, (loader_fetched, painted)
         page.goto(f"{base}/waits.html", wait_until="load")
         assert page.evaluate("document.body.dataset.waited") == "yes"
         assert page.evaluate("window.order") == ["first", "second:mint", "inline"]
