@@ -158,46 +158,51 @@ ACTION_SCRIPTS_RAN = (
 
 
 def fetched_weights(
-    site: Path, pages: Iterable[str], chromium: str = "/usr/bin/chromium"
+    site: Path, pages: Iterable[str], chromium: str = "/usr/bin/chromium", browser=None
 ) -> list[PageWeight]:
     """What Chromium fetches from the site for each page, counted as :func:`transferred_bytes` counts files:
     on load (until its scripts have run and its fonts are loaded), and on a first action (the pointer
-    moves over the page) apart. A request for a file outside the site, or for none, is not counted."""
-    from playwright.sync_api import sync_playwright
+    moves over the page) apart. A request for a file outside the site, or for none, is not counted.
+    ``browser`` is a Playwright browser to use (the tests' own); without it one is launched."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(
+                executable_path=chromium, args=["--headless", "--no-sandbox"]
+            )
+            try:
+                return fetched_weights(site, pages, browser=launched)
+            finally:
+                launched.close()
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
     weights = []
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium, args=["--headless", "--no-sandbox"]
-            )
-            for page_path in pages:
-                weight = PageWeight(page_path)
-                context = browser.new_context(viewport={"width": 412, "height": 915})
-                page = context.new_page()
-                fetched: list[str] = []
-                page.on("requestfinished", lambda request, fetched=fetched: fetched.append(request.url))
-                page.goto(base + page_path, wait_until="load")
-                page.wait_for_function(SCRIPTS_RAN)
-                page.evaluate("() => document.fonts.ready.then(() => true)")
-                page.wait_for_load_state("networkidle")
-                on_load = len(fetched)
-                page.mouse.move(200, 300)
-                page.mouse.move(210, 320)
-                page.wait_for_function(ACTION_SCRIPTS_RAN)
-                page.evaluate("() => document.fonts.ready.then(() => true)")
-                page.wait_for_load_state("networkidle")
-                for index, url in enumerate(fetched):
-                    path = local_file(site / "index.html", urlsplit(url).path.removeprefix("/"), site)
-                    if url.startswith(base) and path is not None:
-                        files = weight.files if index < on_load else weight.on_action
-                        files[path.relative_to(site.resolve()).as_posix()] = transferred_bytes(path)
-                weights.append(weight)
-                context.close()
-            browser.close()
+        for page_path in pages:
+            weight = PageWeight(page_path)
+            context = browser.new_context(viewport={"width": 412, "height": 915})
+            page = context.new_page()
+            fetched: list[str] = []
+            page.on("requestfinished", lambda request, fetched=fetched: fetched.append(request.url))
+            page.goto(base + page_path, wait_until="load")
+            page.wait_for_function(SCRIPTS_RAN)
+            page.evaluate("() => document.fonts.ready.then(() => true)")
+            page.wait_for_load_state("networkidle")
+            on_load = len(fetched)
+            page.mouse.move(200, 300)
+            page.mouse.move(210, 320)
+            page.wait_for_function(ACTION_SCRIPTS_RAN)
+            page.evaluate("() => document.fonts.ready.then(() => true)")
+            page.wait_for_load_state("networkidle")
+            context.close()
+            for index, url in enumerate(fetched):
+                path = local_file(site / "index.html", urlsplit(url).path.removeprefix("/"), site)
+                if url.startswith(base) and path is not None:
+                    files = weight.files if index < on_load else weight.on_action
+                    files[path.relative_to(site.resolve()).as_posix()] = transferred_bytes(path)
+            weights.append(weight)
     finally:
         server.shutdown()
         server.server_close()

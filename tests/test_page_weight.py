@@ -56,9 +56,9 @@ def test_a_page_counts_its_css_fonts_and_the_scripts_its_loader_adds_unasked(
     assert weight.after_action == weight.total + weight.on_action["_static/touched.js"] > weight.total
 
 
-def test_the_browser_count_holds_what_chromium_fetched_and_not_an_unused_font_face(tmp_path: Path) -> None:
-    from conftest import chromium_executable
-
+def test_the_browser_count_holds_what_chromium_fetched_and_not_an_unused_font_face(
+    tmp_path: Path, browser
+) -> None:
     (tmp_path / "fonts").mkdir()
     # Chromium fetches a face that some text needs whether or not it then decodes.
     (tmp_path / "fonts" / "used.woff2").write_bytes(bytes(range(256)) * 4)
@@ -79,7 +79,7 @@ def test_the_browser_count_holds_what_chromium_fetched_and_not_an_unused_font_fa
     )
     (tmp_path / "index.html").write_text(html, encoding="utf-8")
 
-    [weight] = fetched_weights(tmp_path, ["index.html"], chromium_executable())
+    [weight] = fetched_weights(tmp_path, ["index.html"], browser=browser)
 
     assert set(weight.files) == {"index.html", "style.css", "late.js", "fonts/used.woff2"}
     assert set(weight.on_action) == {"touched.js"}
@@ -89,13 +89,11 @@ def test_the_browser_count_holds_what_chromium_fetched_and_not_an_unused_font_fa
 
 
 @pytest.mark.site
-def test_what_chromium_fetches_for_each_top_level_page_stays_within_the_budget(site) -> None:
-    from conftest import chromium_executable
-
+def test_what_chromium_fetches_for_each_top_level_page_stays_within_the_budget(site, browser) -> None:
     assert site.returncode == 0, site.stderr
     limit = budget()["fetched-kb"] * 1024
     over, uncounted = {}, {}
-    for fetched in fetched_weights(site.outdir, BROWSER_PAGES, chromium_executable()):
+    for fetched in fetched_weights(site.outdir, BROWSER_PAGES, browser=browser):
         assert fetched.on_action, f"{fetched.page}: Bootstrap is fetched on a first action"
         if fetched.after_action > limit:
             over[fetched.page] = round(fetched.after_action / 1024, 1)
