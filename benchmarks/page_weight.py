@@ -17,19 +17,19 @@ these numbers by tests/test_page_weight.py; this script prints them for every pa
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import json
 import re
-import threading
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from lighthouse import PAGES as BROWSER_PAGES
+from lighthouse import serve
 
 REPO = Path(__file__).resolve().parent.parent
 COMPRESSED_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
@@ -132,17 +132,6 @@ def page_weight(site: Path, page: str) -> PageWeight:
     return weight
 
 
-#: The pages ``--browser`` loads: the top-level pages and a paper page.
-BROWSER_PAGES = (
-    "index.html",
-    "research/index.html",
-    "publications/index.html",
-    "publications/zhou2024jiuzhang3.html",
-    "projects/index.html",
-    "news.html",
-    "cv.html",
-    "posts.html",
-)
 #: True once portfolio.paintfirst's scripts have run (a page it left alone ran them before ``load``), and
 #: once those it adds on a first action have (a page may have none).
 SCRIPTS_RAN = (
@@ -175,9 +164,8 @@ def fetched_weights(
                 return fetched_weights(site, pages, browser=launched)
             finally:
                 launched.close()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/"
+    server, base = serve(site)
+    base += "/"
     weights = []
     try:
         for page_path in pages:
@@ -207,11 +195,6 @@ def fetched_weights(
         server.shutdown()
         server.server_close()
     return weights
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def budget() -> dict:
