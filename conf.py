@@ -35,6 +35,7 @@ extensions = [
     "portfolio.iconfont",
     "portfolio.csssubset",
     "portfolio.inlinecss",
+    "portfolio.fontpreload",
     "portfolio.pagescripts",
     "portfolio.paintfirst",
     "portfolio.deferscripts",

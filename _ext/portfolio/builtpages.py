@@ -1,11 +1,11 @@
 """Reading the built site's HTML pages, for the steps that rewrite them after the build (pure, no Sphinx).
 
-:mod:`portfolio.csssubset`, :mod:`portfolio.inlinecss`, :mod:`portfolio.paintfirst` and
-:mod:`portfolio.pagescripts` all read what pages hold: their start tags' attributes, the classes, ids,
-elements and attributes a selector can name (:class:`Tokens`), where a linked file lies in the output, and
-the words of scripts. Start tags are read with regular expressions, not an HTML parser: a parser per tag
-cost a second per build, and what is read here may be a little more than a parser reads, never less (a
-``<`` in a script adds a word, which keeps a CSS rule, never drops one).
+:mod:`portfolio.csssubset`, :mod:`portfolio.inlinecss`, :mod:`portfolio.fontpreload`,
+:mod:`portfolio.paintfirst` and :mod:`portfolio.pagescripts` all read what pages hold: their start tags'
+attributes, the classes, ids, elements and attributes a selector can name (:class:`Tokens`), where a linked
+file lies in the output, and the words of scripts. Start tags are read with regular expressions, not an
+HTML parser: a parser per tag cost a second per build, and what is read here may be a little more than a
+parser reads, never less (a ``<`` in a script adds a word, which keeps a CSS rule, never drops one).
 """
 
 from __future__ import annotations

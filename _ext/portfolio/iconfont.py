@@ -43,6 +43,13 @@ ICON_CLASS = re.compile(r"(?<![\w-])fa-[a-z0-9-]+")
 CSS_STRING = re.compile(r"\"((?:\\.|[^\"\\])*)\"")
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
 PRIVATE_USE = range(0xE000, 0xF900)
+#: The font (its file's stem in the theme's font folder) each Font Awesome style draws with, and the classes
+#: that choose the style: an element is drawn in brands, else regular, else solid (the default weight).
+STYLE_FONTS = (
+    ("fa-brands-400", frozenset({"fa-brands", "fab"})),
+    ("fa-regular-400", frozenset({"fa-regular", "far"})),
+    ("fa-solid-900", frozenset({"fa-solid", "fas", "fa", "fa-classic"})),
+)
 
 
 def decode_css_string(text: str) -> str:
@@ -65,6 +72,15 @@ def read_icon_table(stylesheet: str) -> tuple[dict[str, str], set[str], set[str]
         if ord(character) in PRIVATE_USE
     }
     return icons, known_classes, own_glyphs
+
+
+def font_of(classes: frozenset[str]) -> str | None:
+    """The font an element with these classes draws its icon with (see :data:`STYLE_FONTS`), or None when
+    none of them chooses a Font Awesome style."""
+    for font, style_classes in STYLE_FONTS:
+        if classes & style_classes:
+            return font
+    return None
 
 
 class _PageScan(HTMLParser):
