@@ -1,7 +1,8 @@
 """Lighthouse scores of the built site, served with gzip as Read the Docs serves it, beside a floor page.
 
     make html && .venv/bin/python benchmarks/lighthouse.py [--site _build/html] [--runs 3] [--hog]
-        [--pages index.html cv.html] [--presets mobile desktop] [--baseline old/_build/html] [--json out.json]
+        [--pages index.html cv.html] [--presets mobile desktop] [--baseline [NAME=]old/_build/html ...]
+        [--json out.json]
 
 Runs Lighthouse 12.2.3 (from npm, through ``npx``; needs Node and, the first time, the npm registry) with
 Debian's Chromium on the top-level pages and a paper page, with the mobile (default) and desktop presets.
@@ -10,8 +11,9 @@ stylesheets, scripts, images or attributes but links), served by the same server
 ratios FCP/floor and LCP/floor say what our markup, styles and scripts cost on this machine today. Every
 page and its floor alternate, ``--runs`` times; the medians are printed, one row per page and preset: the
 four category scores, FCP, LCP, TBT, CLS, bytes transferred, requests, and the ratios to the floor.
-``--baseline`` measures a second build (of an older commit, say) in the same run, beside the same
-floors, so that before and after are compared under the same load: its rows say ``baseline``.
+``--baseline`` measures another build (of an older commit, say) in the same run, beside the same
+floors, so that before and after are compared under the same load: its rows say ``baseline``, or the
+name given as ``--baseline NAME=PATH``; it may be given more than once.
 
 ``--hog`` runs everything again with a CPU hog (a busy loop in another process) pinned to the machine's last
 core, as a mid-range phone's other work would be: the rows are printed as ``hog``. A benchmark, not a test:
@@ -228,6 +230,15 @@ def print_row(row: dict, condition: str) -> None:
     )
 
 
+def baselines(arguments: list[str]) -> dict[str, Path]:
+    """``NAME=PATH`` or ``PATH`` arguments by name (``baseline``, ``baseline2``, ... when unnamed)."""
+    named: dict[str, Path] = {}
+    for number, argument in enumerate(arguments, start=1):
+        name, _, path = argument.rpartition("=")
+        named[name or ("baseline" if number == 1 else f"baseline{number}")] = Path(path)
+    return named
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, default=Path("_build/html"))
@@ -238,7 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presets", nargs="+", default=["mobile", "desktop"], choices=["mobile", "desktop"])
     parser.add_argument("--hog", action="store_true", help="also measure with a CPU hog on the last core")
     parser.add_argument(
-        "--baseline", type=Path, help="another build (say of an older commit), measured in the same run"
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="[NAME=]PATH",
+        help="another build (say of an older commit), measured in the same run; may be repeated",
     )
     options = parser.parse_args(argv)
     if not (options.site / "index.html").is_file():
@@ -247,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory() as floors:
         write_floor_pages(options.site, options.pages, Path(floors))
-        builds = {"current": options.site, **({"baseline": options.baseline} if options.baseline else {})}
+        builds = {"current": options.site, **baselines(options.baseline)}
         servers = {name: serve(folder) for name, folder in builds.items()}
         floor_server, floor_base = serve(Path(floors))
         sites = {name: base for name, (_, base) in servers.items()}
