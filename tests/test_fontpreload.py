@@ -14,8 +14,9 @@ from helpers import build_root, open_ready, serving
 from lighthouse import PAGES as TOP_LEVEL_AND_PAPER_PAGES
 
 from portfolio.builtpages import tag_attributes
-from portfolio.fontpreload import LINK_TAG, with_font_preloads
+from portfolio.fontpreload import with_font_preloads
 from portfolio.iconfont import font_of
+from portfolio.inlinecss import LINK_TAG
 
 SOLID, REGULAR, BRANDS = "fa-solid-900", "fa-regular-400", "fa-brands-400"
 FACES = (
