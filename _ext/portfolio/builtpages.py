@@ -31,6 +31,7 @@ SCHEME = re.compile(r"[a-zA-Z][\w+.-]*:")
 ALWAYS_PRESENT = frozenset({"html", "body", "head"})
 #: A ``<dialog>`` without ``open``: it is not drawn until a script opens it.
 CLOSED_DIALOG = re.compile(r"<dialog\b(?![^>]*\sopen\b)[^>]*>.*?</dialog\s*>", re.IGNORECASE | re.DOTALL)
+STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def built_pages(outdir: Path) -> list[Path]:

@@ -34,7 +34,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .builtpages import CLOSED_DIALOG, built_pages, page_tokens, tag_attributes
+from .builtpages import CLOSED_DIALOG, STYLE_ELEMENT, built_pages, page_tokens, tag_attributes
 from .iconfont import font_of
 from .inlinecss import HEAD_END, LINK_TAG
 
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 #: After :mod:`portfolio.inlinecss` (750) has put each page's ``@font-face`` rules in the page.
 PRIORITY = 760
 NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.IGNORECASE | re.DOTALL)
-STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 FONT_FACE = re.compile(r"@font-face\s*\{([^{}]*)\}", re.IGNORECASE)
 FIRST_URL = re.compile(r"""url\(\s*(?:"([^"\\]*)"|'([^'\\]*)'|([^\s"'()\\]+))\s*\)""", re.IGNORECASE)
 PRELOAD_TYPES = {".woff2": "font/woff2"}

@@ -32,7 +32,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import options
-from .builtpages import SCRIPT_TAG, built_pages, file_text, site_path_of, tag_attributes, words_of
+from .builtpages import (
+    SCRIPT_TAG,
+    STYLE_ELEMENT,
+    built_pages,
+    file_text,
+    site_path_of,
+    tag_attributes,
+    words_of,
+)
 from .cssrules import NESTING_AT_RULES, requirement, top_level_selectors
 from .inlinecss import LATER_FOLDER, LATER_SRC, LINK_TAG, later_css
 from .paintfirst import inline_code, listed_scripts, loader_src
@@ -63,7 +71,6 @@ VOID = frozenset(
     }
 )
 COLLAPSING = frozenset({"normal", "nowrap", "collapse", "wrap", "initial", "unset", "revert", "revert-layer"})
-STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 #: The at-rules whose content holds style rules: those the subsetting reads, and two it keeps whole.
 NESTING = NESTING_AT_RULES | {"scope", "document"}
 #: A subject that names nothing: whitespace everywhere may be kept.
